@@ -1,0 +1,3 @@
+package cli
+
+func runConvert(e *env, args []string) int { return notYet(e, "convert") }

@@ -1,0 +1,3 @@
+package cli
+
+func runDiff(e *env, args []string) int { return notYet(e, "diff") }

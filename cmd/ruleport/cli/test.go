@@ -1,0 +1,3 @@
+package cli
+
+func runTest(e *env, args []string) int { return notYet(e, "test") }

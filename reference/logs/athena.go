@@ -1,0 +1,305 @@
+package logs
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// This file is the second projection of a record: the row of the standard
+// Athena CloudTrail table (shared/TARGETS.md §2, the Athena guide's
+// "Create a table for CloudTrail logs in Athena using manual partitioning",
+// https://docs.aws.amazon.com/athena/latest/ug/create-cloudtrail-table.html)
+// as the table's JSON reader hands it to the query engine.
+//
+// How the reader treats each JSON value, with the source of each rule:
+//   - Column and struct field names match JSON keys case-insensitively:
+//     Trino's Hive JSON reader looks a key up lower-cased
+//     (trinodb/trino lib/trino-hive-formats/.../line/json/JsonDeserializer.java,
+//     RowDecoder.getFieldPosition), as Hive's struct inspectors do. So
+//     CloudTrail's "ARN" and "accountId" fill resources' arn and accountid.
+//   - When a key occurs twice (in any letter case), the later value wins: the
+//     same RowDecoder resets the field and decodes it again.
+//   - A JSON null and an absent key are both SQL NULL (Decoder.decode writes
+//     null for VALUE_NULL; unset fields get appendNull).
+//   - A string column takes a JSON string's content and a number's or
+//     boolean's token text as written ("4.0", "false"): the reader calls
+//     parser.getText() on scalar tokens.
+//   - A string column holding a JSON object or array takes the value's JSON
+//     text. This is what makes the guide's DDL work at all: requestparameters,
+//     responseelements, additionaleventdata and serviceeventdetails are
+//     declared string and hold objects in every real log. Hive's own reader
+//     does the same when complex fields are stringified
+//     (apache/hive serde/.../json/HiveJsonReader.java, visitLeafNode: a
+//     container node in a STRING column becomes node.toString(), Jackson's
+//     compact text), and AWS support describes the DDL as "treating the whole
+//     RequestParameter field as JSON string"
+//     (https://repost.aws/questions/QUAckZuV7yQOa_6P5nAKxpjw). ruleport keeps
+//     the text as written with insignificant whitespace removed (Go's
+//     json.Compact). Unverified: whether Amazon's CloudTrailInputFormat also
+//     rewrites number spellings or string escapes the way Jackson's tree
+//     model would (4.0E0, \u00e9); CloudTrail writes compact JSON, on which
+//     both readings agree.
+//   - A struct or array column holding a scalar makes the record unreadable:
+//     Trino's reader fails with "Invalid JSON: start of object expected", and
+//     Athena fails the query (HIVE_BAD_DATA). ToAthena returns an error.
+//   - Keys the table does not declare are ignored.
+//
+// The partition column "timestamp" is not in the record: Athena reads it
+// from the S3 path, which CloudTrail names after the day the file was
+// DELIVERED (AWSLogs/<account>/CloudTrail/<region>/yyyy/MM/dd/). Real
+// partitions therefore follow delivery time, up to ~15 minutes after the
+// event, so an event at 23:59 can sit in the next day's partition. ruleport
+// has no delivery time and derives the partition from eventTime in UTC; a
+// query that restricts "timestamp" to the days of its window must allow a
+// day of slack to be right on real data, and this projection cannot catch
+// one that does not.
+
+// AthenaKind is the kind of an Athena column type: ruleport's CloudTrail
+// table uses only strings, structs and arrays.
+type AthenaKind int
+
+// The kinds of AthenaType.
+const (
+	AthenaString AthenaKind = iota
+	AthenaStruct
+	AthenaArray
+)
+
+// AthenaType is a Hive column type of the CloudTrail table.
+type AthenaType struct {
+	Kind AthenaKind
+	// Fields are a struct's fields in declaration order.
+	Fields []AthenaField
+	// Elem is an array's element type.
+	Elem *AthenaType
+}
+
+// AthenaField is a named column or struct field.
+type AthenaField struct {
+	Name string
+	Type AthenaType
+}
+
+// String returns the type in Hive DDL syntax, e.g. array<struct<arn:string>>.
+func (t AthenaType) String() string {
+	switch t.Kind {
+	case AthenaStruct:
+		parts := make([]string, len(t.Fields))
+		for i, f := range t.Fields {
+			parts[i] = f.Name + ":" + f.Type.String()
+		}
+		return "struct<" + strings.Join(parts, ",") + ">"
+	case AthenaArray:
+		return "array<" + t.Elem.String() + ">"
+	}
+	return "string"
+}
+
+func athenaStr() AthenaType { return AthenaType{Kind: AthenaString} }
+
+func athenaStructOf(fields ...AthenaField) AthenaType {
+	return AthenaType{Kind: AthenaStruct, Fields: fields}
+}
+
+func athenaStrings(names ...string) []AthenaField {
+	fields := make([]AthenaField, len(names))
+	for i, n := range names {
+		fields[i] = AthenaField{Name: n, Type: athenaStr()}
+	}
+	return fields
+}
+
+// AthenaPartition is the name of the table's partition column, which holds
+// the day as yyyy/MM/dd and must be double-quoted in SQL.
+const AthenaPartition = "timestamp"
+
+// AthenaColumns are the columns of cloudtrail_logs in DDL order
+// (shared/TARGETS.md §2), the partition column last, as Athena lists it.
+var AthenaColumns = athenaColumns()
+
+func athenaColumns() []AthenaField {
+	issuer := athenaStructOf(athenaStrings("type", "principalid", "arn", "accountid", "username")...)
+	session := athenaStructOf(
+		AthenaField{"attributes", athenaStructOf(athenaStrings("mfaauthenticated", "creationdate")...)},
+		AthenaField{"sessionissuer", issuer},
+	)
+	identity := athenaStructOf(append(
+		athenaStrings("type", "principalid", "arn", "accountid", "invokedby", "accesskeyid", "username"),
+		AthenaField{"sessioncontext", session})...)
+	resource := athenaStructOf(athenaStrings("arn", "accountid", "type")...)
+	cols := athenaStrings("eventversion")
+	cols = append(cols, AthenaField{"useridentity", identity})
+	cols = append(cols, athenaStrings("eventtime", "eventsource", "eventname", "awsregion",
+		"sourceipaddress", "useragent", "errorcode", "errormessage", "requestparameters",
+		"responseelements", "additionaleventdata", "requestid", "eventid", "readonly")...)
+	cols = append(cols, AthenaField{"resources", AthenaType{Kind: AthenaArray, Elem: &resource}})
+	cols = append(cols, athenaStrings("eventtype", "apiversion", "recipientaccountid",
+		"serviceeventdetails", "sharedeventid", "vpcendpointid", AthenaPartition)...)
+	return cols
+}
+
+// AthenaRow is one record as a row of cloudtrail_logs. Values holds one
+// value per AthenaColumns entry, in that order: nil for NULL, a string, a
+// map[string]any for a struct (every declared field present, nil when
+// NULL), or a []any for an array (elements may be nil). These are the
+// shapes DuckDB's Go appender takes for VARCHAR, STRUCT and LIST columns.
+type AthenaRow struct {
+	Values []any
+}
+
+// Get returns the value at a dotted path of lower-case column and field
+// names ("useridentity.sessioncontext.sessionissuer.arn"), nil when any step
+// is NULL or not declared.
+func (r AthenaRow) Get(path string) any {
+	names := strings.Split(path, ".")
+	var v any
+	for i, c := range AthenaColumns {
+		if c.Name == names[0] && i < len(r.Values) {
+			v = r.Values[i]
+		}
+	}
+	for _, n := range names[1:] {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[n]
+	}
+	return v
+}
+
+// ToAthena projects one CloudTrail record (a JSON object) into the row the
+// Athena table reads from it; see the rules at the top of this file. The
+// partition value is eventTime's UTC day as yyyy/MM/dd, NULL when eventTime
+// is absent or not a time (RFC 3339, or "2024-12-16 18:41:07.000000000" read
+// as UTC, the form docs/ARCHITECTURE.md accepts for TimeGenerated).
+func ToAthena(raw []byte) (AthenaRow, error) {
+	if !gjson.ValidBytes(raw) {
+		return AthenaRow{}, fmt.Errorf("athena row: record is not valid JSON")
+	}
+	rec := gjson.ParseBytes(raw)
+	if !rec.IsObject() {
+		return AthenaRow{}, fmt.Errorf("athena row: record is a JSON %s, not an object", athenaKindOf(rec))
+	}
+	data := AthenaColumns[:len(AthenaColumns)-1]
+	vals, err := athenaDecodeFields(rec, data, "")
+	if err != nil {
+		return AthenaRow{}, err
+	}
+	row := AthenaRow{Values: make([]any, len(AthenaColumns))}
+	for i, f := range data {
+		row.Values[i] = vals[f.Name]
+	}
+	row.Values[len(AthenaColumns)-1] = athenaPartitionOf(row.Get("eventtime"))
+	return row, nil
+}
+
+// athenaDecodeFields reads an object's members into the declared fields,
+// matching keys case-insensitively, the last occurrence winning.
+func athenaDecodeFields(obj gjson.Result, fields []AthenaField, path string) (map[string]any, error) {
+	out := make(map[string]any, len(fields))
+	for _, f := range fields {
+		out[f.Name] = nil
+	}
+	var err error
+	obj.ForEach(func(key, value gjson.Result) bool {
+		name := strings.ToLower(key.String())
+		for _, f := range fields {
+			if f.Name != name {
+				continue
+			}
+			var v any
+			v, err = athenaDecode(value, f.Type, path+f.Name)
+			out[f.Name] = v
+			return err == nil
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// athenaDecode reads one value as type t; path names it in errors.
+func athenaDecode(v gjson.Result, t AthenaType, path string) (any, error) {
+	if v.Type == gjson.Null {
+		return nil, nil
+	}
+	switch t.Kind {
+	case AthenaStruct:
+		if !v.IsObject() {
+			return nil, fmt.Errorf("athena row: %s is a JSON %s, but the table declares a struct, which Athena cannot read", path, athenaKindOf(v))
+		}
+		m, err := athenaDecodeFields(v, t.Fields, path+".")
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
+	case AthenaArray:
+		if !v.IsArray() {
+			return nil, fmt.Errorf("athena row: %s is a JSON %s, but the table declares an array, which Athena cannot read", path, athenaKindOf(v))
+		}
+		elems := []any{}
+		var err error
+		v.ForEach(func(_, e gjson.Result) bool {
+			var x any
+			x, err = athenaDecode(e, *t.Elem, path+"[]")
+			elems = append(elems, x)
+			return err == nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		return elems, nil
+	}
+	switch v.Type {
+	case gjson.String:
+		return v.String(), nil
+	case gjson.JSON:
+		var b bytes.Buffer
+		if err := json.Compact(&b, []byte(v.Raw)); err != nil {
+			return nil, fmt.Errorf("athena row: %s: %v", path, err)
+		}
+		return b.String(), nil
+	}
+	// Numbers and booleans: the token as written.
+	return v.Raw, nil
+}
+
+func athenaKindOf(v gjson.Result) string {
+	switch {
+	case v.IsObject():
+		return "object"
+	case v.IsArray():
+		return "array"
+	case v.Type == gjson.String:
+		return "string"
+	case v.Type == gjson.Number:
+		return "number"
+	case v.Type == gjson.Null:
+		return "null"
+	}
+	return "boolean"
+}
+
+// athenaPartitionOf returns the yyyy/MM/dd partition of an eventtime value.
+func athenaPartitionOf(eventTime any) any {
+	s, ok := eventTime.(string)
+	if !ok {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t, err = time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.UTC)
+	}
+	if err != nil {
+		return nil
+	}
+	return t.UTC().Format("2006/01/02")
+}

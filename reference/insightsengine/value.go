@@ -1,0 +1,315 @@
+package insightsengine
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Values. A value is nil (a missing field: Logs Insights has one notion of
+// "no value", which ispresent and coalesce test), a string, a float64
+// (Logs Insights numbers are doubles), a bool (what comparisons and
+// ispresent return), a time.Time (@timestamp, bin, fromMillis), an *object
+// or a list ([]any) from jsonParse, or, inside function arguments only, a
+// period or a *regexp.Regexp.
+//
+// Guess: a field assigned a null value (fields coalesce(a, b) as c with
+// both missing) is the same as a missing field: ispresent(c) is false.
+
+// object is a JSON object that keeps its keys in document order, so that
+// jsonStringify writes them back as the log had them.
+type object struct {
+	keys []string
+	m    map[string]any
+}
+
+func (o *object) get(k string) any { return o.m[k] }
+
+// decodeJSON reads JSON text into values. It reports false for text that
+// is not exactly one JSON value.
+func decodeJSON(s string) (any, bool) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	v, err := decodeValue(dec)
+	if err != nil {
+		return nil, false
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, false // text after the value
+	}
+	return v, true
+}
+
+func decodeValue(dec *json.Decoder) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '{' {
+			o := &object{m: map[string]any{}}
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				key, _ := k.(string)
+				v, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				if _, dup := o.m[key]; !dup {
+					o.keys = append(o.keys, key)
+				}
+				o.m[key] = v
+			}
+			_, err := dec.Token()
+			return o, err
+		}
+		list := []any{}
+		for dec.More() {
+			v, err := decodeValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		_, err := dec.Token()
+		return list, err
+	case json.Number:
+		f, err := strconv.ParseFloat(string(t), 64)
+		if err != nil {
+			return string(t), nil
+		}
+		return f, nil
+	}
+	return tok, nil // string, bool or nil
+}
+
+// encodeJSON writes a value as compact JSON, object keys in their order.
+func encodeJSON(v any) string {
+	var b bytes.Buffer
+	writeJSON(&b, v)
+	return b.String()
+}
+
+func writeJSON(b *bytes.Buffer, v any) {
+	switch v := v.(type) {
+	case *object:
+		b.WriteByte('{')
+		for i, k := range v.keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSON(b, k)
+			b.WriteByte(':')
+			writeJSON(b, v.m[k])
+		}
+		b.WriteByte('}')
+	case []any:
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSON(b, e)
+		}
+		b.WriteByte(']')
+	case float64:
+		b.WriteString(formatNumber(v))
+	case time.Time:
+		writeJSON(b, v.UTC().Format(time.RFC3339Nano))
+	default:
+		enc := json.NewEncoder(b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(v)
+		b.Truncate(b.Len() - 1) // Encode's newline
+	}
+}
+
+func isStructure(v any) bool {
+	switch v.(type) {
+	case *object, []any:
+		return true
+	}
+	return false
+}
+
+var numberText = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// toNumber converts a value for arithmetic and numeric functions. A
+// string converts when it is a decimal number (the documented queries do
+// arithmetic and comparisons on fields that parse extracted as text, such
+// as statusCode >= 400). Guess: a boolean is 1 or 0, the values the
+// documents show for ispresent in results; a timestamp is not a number
+// (toMillis converts it), nor is a map or list.
+func toNumber(v any) (float64, bool) {
+	switch v := v.(type) {
+	case float64:
+		return v, true
+	case bool:
+		if v {
+			return 1, true
+		}
+		return 0, true
+	case string:
+		if !numberText.MatchString(v) {
+			return 0, false
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// toText converts a value for string functions. "Maps and lists are
+// treated as null for string, number, and datetime functions" (Structure
+// types, CWL_QuerySyntax-operations-functions.html). Guess: numbers print
+// in shortest form, booleans as 1 and 0, timestamps in RFC 3339.
+func toText(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case float64:
+		return formatNumber(v), true
+	case bool:
+		if v {
+			return "1", true
+		}
+		return "0", true
+	case time.Time:
+		return v.UTC().Format(time.RFC3339Nano), true
+	}
+	return "", false
+}
+
+func formatNumber(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// truthy decides whether filter keeps an event. Guess: true and any
+// non-zero number (isempty and strcontains return 1 or 0) keep it;
+// anything else, null included, drops it.
+func truthy(v any) bool {
+	switch v := v.(type) {
+	case bool:
+		return v
+	case float64:
+		return v != 0 && !math.IsNaN(v)
+	}
+	return false
+}
+
+// compare applies a comparison operator. The documents say comparison
+// operators "accept all data types as arguments and return a Boolean
+// result", and that comparing a map or list to anything is false. Guesses,
+// pinned in value_test.go: a missing value makes every comparison false (so
+// x != 5 drops events without x); two timestamps compare in time, and a
+// timestamp compares with nothing else (published guides warn that
+// @timestamp compared to text matches nothing); a number or boolean
+// against a string that holds a number compares numerically (the filter
+// page matches statusCode in [300,400,500] on text); everything else
+// compares as text.
+func compare(op string, a, b any) bool {
+	if a == nil || b == nil || isStructure(a) || isStructure(b) {
+		return false
+	}
+	c, ok := order(a, b)
+	if !ok {
+		return false
+	}
+	switch op {
+	case "=":
+		return c == 0
+	case "!=":
+		return c != 0
+	case "<":
+		return c < 0
+	case "<=":
+		return c <= 0
+	case ">":
+		return c > 0
+	case ">=":
+		return c >= 0
+	}
+	return false
+}
+
+// order compares two non-null, non-structure values for comparisons and
+// min/max; ok is false when they cannot be ordered (a timestamp against
+// anything but a timestamp).
+func order(a, b any) (int, bool) {
+	ta, aTime := a.(time.Time)
+	tb, bTime := b.(time.Time)
+	switch {
+	case aTime && bTime:
+		return ta.Compare(tb), true
+	case aTime || bTime:
+		return 0, false
+	}
+	_, aText := a.(string)
+	_, bText := b.(string)
+	if !aText || !bText {
+		if x, ok := toNumber(a); ok {
+			if y, ok := toNumber(b); ok {
+				return cmpFloat(x, y), true
+			}
+		}
+	}
+	x, _ := toText(a)
+	y, _ := toText(b)
+	return strings.Compare(x, y), true
+}
+
+func cmpFloat(x, y float64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// groupKey encodes a value so that values Logs Insights treats as equal
+// share a key: for stats groups, count_distinct and dedup. Guess: a number
+// and a string holding that number are different keys, as are 1 and true.
+func groupKey(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "n"
+	case string:
+		return "s" + v
+	case float64:
+		return "f" + formatNumber(v)
+	case bool:
+		return "b" + strconv.FormatBool(v)
+	case time.Time:
+		return "t" + strconv.FormatInt(v.UnixNano(), 10)
+	}
+	return "j" + encodeJSON(v)
+}
+
+// outputValue is how a value appears in the result table: booleans as 1
+// or 0 (the documents say a field set from ispresent "equals 0 or 1"),
+// maps and lists as their JSON text, everything else unchanged.
+func outputValue(v any) any {
+	switch v := v.(type) {
+	case bool:
+		if v {
+			return 1.0
+		}
+		return 0.0
+	case *object, []any:
+		return encodeJSON(v)
+	}
+	return v
+}

@@ -211,20 +211,21 @@ func truthy(v any) bool {
 // compare applies a comparison operator. The documents say comparison
 // operators "accept all data types as arguments and return a Boolean
 // result", and that comparing a map or list to anything is false. Guesses,
-// pinned in value_test.go: a missing value makes every comparison false (so
-// x != 5 drops events without x); two timestamps compare in time, and a
-// timestamp compares with nothing else (published guides warn that
-// @timestamp compared to text matches nothing); a number or boolean
-// against a string that holds a number compares numerically (the filter
-// page matches statusCode in [300,400,500] on text); everything else
-// compares as text.
+// pinned in TestMissingFieldSemantics and TestCompare: a missing value
+// makes every comparison false (so x != 5 drops events without x); two
+// timestamps compare in time; a number or boolean against a string that
+// holds a number compares numerically (the filter page matches statusCode
+// in [300,400,500] on text); two strings compare as text, even when both
+// hold numbers; any other pair (a number and other text, a timestamp and
+// anything but a timestamp, which published guides say matches nothing)
+// is unordered: only != holds.
 func compare(op string, a, b any) bool {
 	if a == nil || b == nil || isStructure(a) || isStructure(b) {
 		return false
 	}
 	c, ok := order(a, b)
 	if !ok {
-		return false
+		return op == "!=" // unordered values differ, and nothing else holds
 	}
 	switch op {
 	case "=":
@@ -244,8 +245,8 @@ func compare(op string, a, b any) bool {
 }
 
 // order compares two non-null, non-structure values for comparisons and
-// min/max; ok is false when they cannot be ordered (a timestamp against
-// anything but a timestamp).
+// min/max; ok is false when they cannot be ordered: a timestamp against
+// anything but a timestamp, or a number against text that is not a number.
 func order(a, b any) (int, bool) {
 	ta, aTime := a.(time.Time)
 	tb, bTime := b.(time.Time)
@@ -257,16 +258,15 @@ func order(a, b any) (int, bool) {
 	}
 	_, aText := a.(string)
 	_, bText := b.(string)
-	if !aText || !bText {
-		if x, ok := toNumber(a); ok {
-			if y, ok := toNumber(b); ok {
-				return cmpFloat(x, y), true
-			}
-		}
+	if aText && bText {
+		return strings.Compare(a.(string), b.(string)), true
 	}
-	x, _ := toText(a)
-	y, _ := toText(b)
-	return strings.Compare(x, y), true
+	x, ok1 := toNumber(a)
+	y, ok2 := toNumber(b)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return cmpFloat(x, y), true
 }
 
 func cmpFloat(x, y float64) int {

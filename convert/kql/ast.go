@@ -255,6 +255,7 @@ type FuncParam struct {
 	Name    *Ident
 	Type    string
 	Default Expr // or nil
+	EndPos  Pos  // end of the parameter's text
 }
 
 // Param is name=value in operator parameters: kind=leftouter,
@@ -263,6 +264,50 @@ type Param struct {
 	Name   *Ident // may contain dots: "hint.strategy"
 	Assign Pos
 	Value  Expr // usually an Ident or BasicLit
+}
+
+// ColumnDecl is name:type in the schema of externaldata and datatable and
+// in parse patterns (where the type is optional: Type is "" when absent).
+// Type is written as in the query; CanonicalType gives Kusto's name.
+type ColumnDecl struct {
+	Name   *Ident
+	Colon  Pos // NoPos when there is no type
+	Type   string
+	EndPos Pos
+}
+
+// DataTableExpr is datatable (a:string, b:long) [v1, v2, ...]: Values
+// fill the rows left to right, one column after another.
+type DataTableExpr struct {
+	Keyword Pos
+	Lparen  Pos
+	Columns []*ColumnDecl
+	Rparen  Pos
+	Lbrack  Pos
+	Values  []Expr
+	Rbrack  Pos
+}
+
+// ExternalDataExpr is externaldata (cols) [uris] [with (props)]: a table
+// read from storage at query time, whose schema the query declares.
+type ExternalDataExpr struct {
+	Keyword    Pos
+	Lparen     Pos
+	Columns    []*ColumnDecl
+	Rparen     Pos
+	Lbrack     Pos
+	URIs       []Expr
+	Rbrack     Pos
+	With       Pos // NoPos when there is no with clause
+	WithLparen Pos
+	Props      []*Param
+	WithRparen Pos
+}
+
+// BadExpr stands for an expression that could not be parsed; the parser
+// has reported why. Trees without parse errors never hold one.
+type BadExpr struct {
+	From, To Pos
 }
 
 // ---------------------------------------------------------------------------
@@ -345,7 +390,11 @@ type CountOp struct {
 }
 
 // JoinOp is join [kind=K ...] (Right) on cond, cond... Conditions are
-// column names (Ident) or $left.a == $right.b (BinaryExpr).
+// column names (Ident) or $left.a == $right.b (BinaryExpr). Conditions
+// written with "and" (on $left.a == $right.b and $left.c == $right.d) are
+// split into Conds like comma-separated ones: the join page says the two
+// spellings mean the same
+// (https://learn.microsoft.com/azure/data-explorer/kusto/query/join-operator).
 type JoinOp struct {
 	Keyword Pos
 	Params  []*Param
@@ -375,6 +424,75 @@ type MvExpandOp struct {
 	Params  []*Param
 	Items   []*MvExpandItem
 	Limit   Expr // or nil
+}
+
+// LookupOp is lookup [kind=leftouter|inner] (Right) on cond, ...: a join
+// that keeps the left side's rows and adds the right side's columns.
+type LookupOp struct {
+	Keyword Pos
+	Params  []*Param
+	Right   Expr
+	On      Pos
+	Conds   []Expr // as in JoinOp
+}
+
+// MvApplyOp is mv-apply [with_itemindex=i] items [limit N] on (ops): the
+// operators of Body run on each row's expanded arrays, as if they followed
+// a pipe whose source is that small table.
+type MvApplyOp struct {
+	Keyword Pos
+	Params  []*Param
+	Items   []*MvExpandItem
+	Limit   Expr // or nil
+	On      Pos
+	Lparen  Pos
+	Body    []Operator // the subquery's operators, in pipe order
+	Rparen  Pos
+}
+
+// MakeSeriesAgg is one aggregate of make-series: X [default = Default].
+type MakeSeriesAgg struct {
+	X       Expr // NamedExpr or CallExpr
+	Default Expr // or nil
+}
+
+// MakeSeriesOp is make-series [params] aggs on Axis [from F] [to T] step S
+// [by keys].
+type MakeSeriesOp struct {
+	Keyword  Pos
+	Params   []*Param
+	Aggs     []*MakeSeriesAgg
+	On       Pos
+	Axis     Expr
+	From, To Expr // or nil
+	Step     Expr
+	By       Pos    // NoPos when there is no by clause
+	Keys     []Expr // NamedExpr or plain expressions
+}
+
+// ParseOp is parse [kind=K] [flags=F] X with Parts: Parts is the pattern,
+// a sequence of string literals (BasicLit), wildcards (StarExpr) and the
+// columns to extract (ColumnDecl).
+type ParseOp struct {
+	Keyword Pos
+	Params  []*Param
+	X       Expr
+	With    Pos
+	Parts   []Expr
+}
+
+// EvaluateOp is evaluate [params] plugin(args). Its output columns are
+// decided by the plugin, often by the data.
+type EvaluateOp struct {
+	Keyword Pos
+	Params  []*Param
+	Call    *CallExpr
+}
+
+// BadOp stands for an operator that could not be parsed; the parser has
+// reported why. Trees without parse errors never hold one.
+type BadOp struct {
+	From, To Pos
 }
 
 // ---------------------------------------------------------------------------
@@ -434,9 +552,17 @@ func (x *StarExpr) End() Pos  { return x.Star + 1 }
 func (x *PipeExpr) Pos() Pos  { return x.Source.Pos() }
 func (x *PipeExpr) End() Pos  { return x.Op.End() }
 func (x *UnionExpr) Pos() Pos { return x.Union }
-func (x *UnionExpr) End() Pos { return x.Tables[len(x.Tables)-1].End() }
+func (x *UnionExpr) End() Pos { return lastEnd(x.Union, len("union"), x.Tables) }
 func (x *FuncLit) Pos() Pos   { return x.Lparen }
 func (x *FuncLit) End() Pos   { return x.Rbrace + 1 }
+
+func (p *FuncParam) Pos() Pos { return p.Name.Pos() }
+func (p *FuncParam) End() Pos {
+	if p.EndPos > p.Name.End() {
+		return p.EndPos
+	}
+	return p.Name.End()
+}
 
 func (p *Param) Pos() Pos { return p.Name.Pos() }
 func (p *Param) End() Pos { return p.Value.End() }
@@ -472,7 +598,7 @@ func (o *SummarizeOp) End() Pos {
 func (o *DistinctOp) Pos() Pos { return o.Keyword }
 func (o *DistinctOp) End() Pos { return lastEnd(o.Keyword, len("distinct"), o.Exprs) }
 func (o *SortOp) Pos() Pos     { return o.Keyword }
-func (o *SortOp) End() Pos     { return o.Keys[len(o.Keys)-1].End() }
+func (o *SortOp) End() Pos     { return lastEnd(o.Keyword, len(o.Name), o.Keys) }
 func (o *TopOp) Pos() Pos      { return o.Keyword }
 func (o *TopOp) End() Pos      { return o.Key.End() }
 func (o *TakeOp) Pos() Pos     { return o.Keyword }
@@ -487,14 +613,59 @@ func (o *JoinOp) End() Pos {
 	return o.Right.End()
 }
 func (o *UnionOp) Pos() Pos    { return o.Keyword }
-func (o *UnionOp) End() Pos    { return o.Tables[len(o.Tables)-1].End() }
+func (o *UnionOp) End() Pos    { return lastEnd(o.Keyword, len("union"), o.Tables) }
 func (o *MvExpandOp) Pos() Pos { return o.Keyword }
 func (o *MvExpandOp) End() Pos {
 	if o.Limit != nil {
 		return o.Limit.End()
 	}
-	return o.Items[len(o.Items)-1].End()
+	return lastEnd(o.Keyword, len(o.Name), o.Items)
 }
+
+func (x *ColumnDecl) Pos() Pos { return x.Name.Pos() }
+func (x *ColumnDecl) End() Pos {
+	if x.EndPos > x.Name.End() {
+		return x.EndPos
+	}
+	return x.Name.End()
+}
+func (x *DataTableExpr) Pos() Pos    { return x.Keyword }
+func (x *DataTableExpr) End() Pos    { return x.Rbrack + 1 }
+func (x *ExternalDataExpr) Pos() Pos { return x.Keyword }
+func (x *ExternalDataExpr) End() Pos {
+	if x.With.IsValid() {
+		return x.WithRparen + 1
+	}
+	return x.Rbrack + 1
+}
+func (x *BadExpr) Pos() Pos { return x.From }
+func (x *BadExpr) End() Pos { return x.To }
+
+func (a *MakeSeriesAgg) Pos() Pos { return a.X.Pos() }
+func (a *MakeSeriesAgg) End() Pos {
+	if a.Default != nil {
+		return a.Default.End()
+	}
+	return a.X.End()
+}
+
+func (o *LookupOp) Pos() Pos     { return o.Keyword }
+func (o *LookupOp) End() Pos     { return lastEnd(o.On, len("on"), o.Conds) }
+func (o *MvApplyOp) Pos() Pos    { return o.Keyword }
+func (o *MvApplyOp) End() Pos    { return o.Rparen + 1 }
+func (o *MakeSeriesOp) Pos() Pos { return o.Keyword }
+func (o *MakeSeriesOp) End() Pos {
+	if len(o.Keys) > 0 {
+		return o.Keys[len(o.Keys)-1].End()
+	}
+	return o.Step.End()
+}
+func (o *ParseOp) Pos() Pos    { return o.Keyword }
+func (o *ParseOp) End() Pos    { return lastEnd(o.With, len("with"), o.Parts) }
+func (o *EvaluateOp) Pos() Pos { return o.Keyword }
+func (o *EvaluateOp) End() Pos { return o.Call.End() }
+func (o *BadOp) Pos() Pos      { return o.From }
+func (o *BadOp) End() Pos      { return o.To }
 
 // lastEnd is the end of the last node of list, or of the keyword when the
 // list is empty (which the parser reports as an error but still builds).
@@ -510,33 +681,43 @@ func lastEnd[N Node](kw Pos, kwLen int, list []N) Pos {
 func (*LetStmt) stmtNode()  {}
 func (*ExprStmt) stmtNode() {}
 
-func (*Ident) exprNode()       {}
-func (*BasicLit) exprNode()    {}
-func (*TypedLit) exprNode()    {}
-func (*DynamicLit) exprNode()  {}
-func (*ParenExpr) exprNode()   {}
-func (*UnaryExpr) exprNode()   {}
-func (*BinaryExpr) exprNode()  {}
-func (*InExpr) exprNode()      {}
-func (*BetweenExpr) exprNode() {}
-func (*CallExpr) exprNode()    {}
-func (*MemberExpr) exprNode()  {}
-func (*IndexExpr) exprNode()   {}
-func (*NamedExpr) exprNode()   {}
-func (*StarExpr) exprNode()    {}
-func (*PipeExpr) exprNode()    {}
-func (*UnionExpr) exprNode()   {}
-func (*FuncLit) exprNode()     {}
+func (*Ident) exprNode()            {}
+func (*BasicLit) exprNode()         {}
+func (*TypedLit) exprNode()         {}
+func (*DynamicLit) exprNode()       {}
+func (*ParenExpr) exprNode()        {}
+func (*UnaryExpr) exprNode()        {}
+func (*BinaryExpr) exprNode()       {}
+func (*InExpr) exprNode()           {}
+func (*BetweenExpr) exprNode()      {}
+func (*CallExpr) exprNode()         {}
+func (*MemberExpr) exprNode()       {}
+func (*IndexExpr) exprNode()        {}
+func (*NamedExpr) exprNode()        {}
+func (*StarExpr) exprNode()         {}
+func (*PipeExpr) exprNode()         {}
+func (*UnionExpr) exprNode()        {}
+func (*FuncLit) exprNode()          {}
+func (*ColumnDecl) exprNode()       {}
+func (*DataTableExpr) exprNode()    {}
+func (*ExternalDataExpr) exprNode() {}
+func (*BadExpr) exprNode()          {}
 
-func (*WhereOp) opNode()     {}
-func (*ExtendOp) opNode()    {}
-func (*ProjectOp) opNode()   {}
-func (*SummarizeOp) opNode() {}
-func (*DistinctOp) opNode()  {}
-func (*SortOp) opNode()      {}
-func (*TopOp) opNode()       {}
-func (*TakeOp) opNode()      {}
-func (*CountOp) opNode()     {}
-func (*JoinOp) opNode()      {}
-func (*UnionOp) opNode()     {}
-func (*MvExpandOp) opNode()  {}
+func (*WhereOp) opNode()      {}
+func (*ExtendOp) opNode()     {}
+func (*ProjectOp) opNode()    {}
+func (*SummarizeOp) opNode()  {}
+func (*DistinctOp) opNode()   {}
+func (*SortOp) opNode()       {}
+func (*TopOp) opNode()        {}
+func (*TakeOp) opNode()       {}
+func (*CountOp) opNode()      {}
+func (*JoinOp) opNode()       {}
+func (*UnionOp) opNode()      {}
+func (*MvExpandOp) opNode()   {}
+func (*LookupOp) opNode()     {}
+func (*MvApplyOp) opNode()    {}
+func (*MakeSeriesOp) opNode() {}
+func (*ParseOp) opNode()      {}
+func (*EvaluateOp) opNode()   {}
+func (*BadOp) opNode()        {}

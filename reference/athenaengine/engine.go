@@ -1,0 +1,124 @@
+// Package athenaengine runs Athena SQL text, as convert/athena emits it,
+// over CloudTrail records: it loads the records into an embedded DuckDB as
+// the table cloudtrail_logs (the Athena guide's DDL, through
+// logs.ToAthena), installs a Trino compatibility layer, and runs the text.
+// It never sees the emitter's structures, only its text, as Athena would.
+//
+// The layer (compat.go, udf.go) defines Trino's functions where DuckDB's
+// differ: date_diff, date_trunc on dates, element_at, split_part,
+// cardinality, regexp_like, json_parse, json_extract_scalar, json_extract,
+// from_iso8601_timestamp, from_unixtime, to_unixtime, truncate,
+// date_format, format_datetime, current_timestamp(p). Integer division is
+// Trino's. Two rewrites of the text remain, both insertions: timestamp
+// literals with a zone, and CAST and TRY_CAST to integer types
+// (rewrite.go). Functions DuckDB already shares with Trino
+// (lower, strpos, split, coalesce, try, try_cast, sum, min, max) are left as
+// they are; compat_test.go pins them against Trino's documented examples
+// too.
+//
+// Known differences the layer does not repair (each pinned by a test that
+// shows DuckDB's answer):
+//   - Division by zero yields NULL; Trino fails the query for integers and
+//     decimals and returns Infinity or NaN for doubles.
+//   - CAST of a double to varchar prints DuckDB's spelling (1e+20, 0.0001)
+//     where Trino prints Java's (1.0E20, 1.0E-4).
+//   - CAST of varchar to double accepts what DuckDB accepts; Java's
+//     Double.parseDouble also takes "1.5d" and hexadecimal floats.
+//   - Regular expressions are RE2; Trino's Java-style lookaround and
+//     backreferences fail.
+//   - split with a limit and strpos with an instance argument are not
+//     defined and fail to bind.
+//   - Maps: element_at and cardinality take arrays only.
+package athenaengine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/ruleport/ruleport/reference/alerts"
+	"github.com/ruleport/ruleport/reference/logs"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Now pins current_timestamp and now() to an instant, so that a query
+	// whose window is relative to the clock gives the same answer every
+	// run (shared/SEMANTICS.md §4). The zero value uses the clock.
+	Now time.Time
+}
+
+// Engine is an embedded DuckDB database with the compatibility layer
+// installed. It is not safe for concurrent use: each Run replaces the
+// table.
+type Engine struct {
+	db   *sql.DB
+	conn *sql.Conn
+}
+
+// New opens an in-memory database with no extension downloads
+// (autoinstall_known_extensions=false; json and icu, which the layer uses,
+// are linked into the driver) and installs the layer.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	connector, err := duckdb.NewConnector("?autoinstall_known_extensions=false&autoload_known_extensions=false", nil)
+	if err != nil {
+		return nil, fmt.Errorf("athenaengine: open duckdb: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("athenaengine: open duckdb: %w", err)
+	}
+	e := &Engine{db: db, conn: conn}
+	if err := install(ctx, conn, opts.Now); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Close releases the database.
+func (e *Engine) Close() error {
+	return errors.Join(e.conn.Close(), e.db.Close())
+}
+
+// Run loads every record of src into cloudtrail_logs, runs the SQL text and
+// returns its result: columns in the query's order, rows sorted
+// (alerts.Table.Sort). VARCHAR gives string, integer types int64, DOUBLE
+// and REAL float64, DECIMAL float64, BOOLEAN bool, TIMESTAMP and
+// TIMESTAMP WITH TIME ZONE time.Time in UTC, intervals time.Duration,
+// arrays and rows []any and map[string]any, NULL nil. An error in the
+// SQL comes back as a *SQLError with the line and column DuckDB points at,
+// when it points at one.
+func (e *Engine) Run(ctx context.Context, query string, src logs.Source) (alerts.Table, error) {
+	if err := e.load(ctx, src); err != nil {
+		return alerts.Table{}, err
+	}
+	rewritten, pos := rewrite(query)
+	rows, err := e.conn.QueryContext(ctx, rewritten)
+	if err != nil {
+		return alerts.Table{}, sqlError(query, pos, err)
+	}
+	defer rows.Close()
+	t, err := readTable(rows)
+	if err != nil {
+		return alerts.Table{}, sqlError(query, pos, err)
+	}
+	t.Sort()
+	return t, nil
+}
+
+// Run runs query over src in a new Engine with default Options.
+func Run(ctx context.Context, query string, src logs.Source) (alerts.Table, error) {
+	e, err := New(ctx, Options{})
+	if err != nil {
+		return alerts.Table{}, err
+	}
+	defer e.Close()
+	return e.Run(ctx, query, src)
+}

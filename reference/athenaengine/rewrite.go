@@ -1,0 +1,263 @@
+package athenaengine
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// The two places where the layer edits the SQL text instead of defining a
+// function. Both are syntax, which no macro can replace, and both only
+// insert text, so every position maps back to the text as written
+// (positionMap).
+//
+// 1. A timestamp literal with a time zone. In Trino,
+// TIMESTAMP '2020-03-01 00:00:00 UTC' (datetime.md's own example) or
+// TIMESTAMP '2026-03-02 01:00:00 +01:00' is a timestamp with time zone. In
+// DuckDB a TIMESTAMP literal has no zone: a region or non-zero offset is an
+// error, and an offset written without a space is silently dropped
+// (2026-03-02 01:00:00+01:00 would be read as 01:00 UTC, an hour late). The
+// rewrite inserts "TZ": TIMESTAMP '...' becomes TIMESTAMPTZ '...', which
+// DuckDB reads with the zone (ICU), the same instant Trino denotes. Literals
+// without a zone are left alone.
+//
+// 2. CAST and TRY_CAST to an integer type. DuckDB's integer casts disagree
+// with Trino's in two ways that change which rows a detection keeps:
+//
+//   - From varchar, Trino parses with Java's Integer.parseInt /
+//     Long.parseLong (trinodb/trino FromVarchar.toInteger, toBigint): an
+//     optional sign and digits, nothing else. DuckDB also accepts "4.0",
+//     "4.5" (rounded to 5), "1e2" and " 4 ". For CloudTrail's coreCount
+//     written as 4.0, TRY_CAST(json_extract_scalar(...) AS integer) is NULL
+//     in Athena and 4 in plain DuckDB; a translation that relies on it would
+//     pass here and drop the row in Athena.
+//   - From double, Trino rounds half away from zero (DoubleOperators
+//     castToInteger calls MathFunctions.round: CAST(2.5e0 AS integer) = 3,
+//     CAST(-2.5e0 AS integer) = -3); DuckDB rounds half to even (2).
+//
+// The rewrite wraps the operand, and nothing else:
+//
+//	CAST(x AS integer)      ->  CAST(__trino_int_arg(x) AS integer)
+//	TRY_CAST(x AS bigint)   ->  TRY_CAST(__trino_int_arg(x) AS bigint)
+//
+// for the target types tinyint, smallint, integer, int and bigint. The
+// macro (compat.go) passes a varchar through only when it is a Java integer
+// literal and otherwise turns it into text no cast accepts, so CAST still
+// fails and TRY_CAST still yields NULL; it rounds a double half away from
+// zero, which makes the outer cast exact; it passes integers, booleans and
+// NULL through. The outer cast keeps its own range check, so overflow still
+// fails (CAST) or yields NULL (TRY_CAST) as in Trino.
+
+// sqlToken is one lexical token of the SQL text: its kind and byte span.
+type sqlToken struct {
+	kind       byte // 'w' word, 'q' quoted identifier, 's' string, 'n' number, 'p' punctuation
+	start, end int
+}
+
+// lexSQL splits SQL into tokens, dropping whitespace and comments. It never
+// fails: an unterminated string or comment runs to the end of the text, and
+// DuckDB reports it when the query runs.
+func lexSQL(src string) []sqlToken {
+	var toks []sqlToken
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+			i++
+		case c == '-' && strings.HasPrefix(src[i:], "--"):
+			if j := strings.IndexByte(src[i:], '\n'); j >= 0 {
+				i += j
+			} else {
+				i = len(src)
+			}
+		case c == '/' && strings.HasPrefix(src[i:], "/*"):
+			if j := strings.Index(src[i+2:], "*/"); j >= 0 {
+				i += j + 4
+			} else {
+				i = len(src)
+			}
+		case c == '\'' || c == '"':
+			j := quotedEnd(src, i)
+			kind := byte('s')
+			if c == '"' {
+				kind = 'q'
+			}
+			toks = append(toks, sqlToken{kind, i, j})
+			i = j
+		case isWordStart(c):
+			j := i + 1
+			for j < len(src) && isWordPart(src[j]) {
+				j++
+			}
+			toks = append(toks, sqlToken{'w', i, j})
+			i = j
+		case c >= '0' && c <= '9' || c == '.' && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9':
+			j := i + 1
+			for j < len(src) && (isWordPart(src[j]) || src[j] == '.') {
+				j++
+			}
+			toks = append(toks, sqlToken{'n', i, j})
+			i = j
+		default:
+			_, size := utf8.DecodeRuneInString(src[i:])
+			toks = append(toks, sqlToken{'p', i, i + size})
+			i += size
+		}
+	}
+	return toks
+}
+
+// quotedEnd returns the end of the quoted token starting at i; a doubled
+// quote character inside is an escaped quote, in Trino and in DuckDB.
+func quotedEnd(src string, i int) int {
+	q := src[i]
+	for j := i + 1; j < len(src); j++ {
+		if src[j] != q {
+			continue
+		}
+		if j+1 < len(src) && src[j+1] == q {
+			j++
+			continue
+		}
+		return j + 1
+	}
+	return len(src)
+}
+
+func isWordStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+func isWordPart(c byte) bool {
+	return isWordStart(c) || c >= '0' && c <= '9' || c == '$'
+}
+
+// integerTypes are the cast targets whose semantics the rewrite repairs.
+var integerTypes = map[string]bool{"tinyint": true, "smallint": true, "integer": true, "int": true, "bigint": true}
+
+// edit inserts text at a byte offset of the original SQL.
+type edit struct {
+	at   int
+	text string
+}
+
+// timestampLiteral splits the text of a Trino timestamp literal into the
+// date and optional time, and what follows them: the zone, if any.
+var timestampLiteral = regexp.MustCompile(`^\s*[+-]?\d+-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d*)?)?)?\s*(.*?)\s*$`)
+
+// hasZone reports whether a timestamp literal's text names a zone.
+func hasZone(text string) bool {
+	m := timestampLiteral.FindStringSubmatch(text)
+	return m != nil && m[1] != ""
+}
+
+// rewrite returns the SQL with both rewrites applied, and the map from
+// positions in the result back to positions in src.
+func rewrite(src string) (string, positionMap) {
+	toks := lexSQL(src)
+	var edits []edit
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].kind != 'w' {
+			continue
+		}
+		word := strings.ToLower(src[toks[i].start:toks[i].end])
+		next := toks[i+1]
+		if word == "timestamp" && next.kind == 's' && hasZone(strings.TrimSuffix(src[next.start+1:next.end], "'")) {
+			edits = append(edits, edit{toks[i].end, "TZ"})
+			continue
+		}
+		if (word != "cast" && word != "try_cast") || src[next.start:next.end] != "(" {
+			continue
+		}
+		as, closing := castParts(src, toks, i+1)
+		if as < 0 || as+1 == closing {
+			continue
+		}
+		target := strings.ToLower(src[toks[as+1].start:toks[closing-1].end])
+		if !integerTypes[strings.Join(strings.Fields(target), " ")] {
+			continue
+		}
+		edits = append(edits,
+			edit{toks[i+1].end, "__trino_int_arg("},
+			edit{toks[as-1].end, ")"})
+	}
+	return applyEdits(src, edits)
+}
+
+// castParts finds, for the "(" at toks[open], the index of the AS keyword
+// at the parentheses' own depth (the last one, since the operand may hold
+// nested casts) and of the matching ")". It returns -1, -1 when the
+// parentheses do not close or hold no AS after an operand.
+func castParts(src string, toks []sqlToken, open int) (as, closing int) {
+	depth, as := 0, -1
+	for j := open; j < len(toks); j++ {
+		t := toks[j]
+		if t.kind != 'p' && t.kind != 'w' {
+			continue
+		}
+		switch text := src[t.start:t.end]; {
+		case text == "(" || text == "[":
+			depth++
+		case text == ")" || text == "]":
+			depth--
+			if depth == 0 {
+				if as <= open+1 {
+					return -1, -1
+				}
+				return as, j
+			}
+		case depth == 1 && t.kind == 'w' && strings.EqualFold(text, "as"):
+			as = j
+		}
+	}
+	return -1, -1
+}
+
+// positionMap maps byte offsets of rewritten SQL back to the original.
+type positionMap []edit
+
+// applyEdits performs the insertions (sorted by offset; two at the same
+// offset keep their order) and records them for positionMap.
+func applyEdits(src string, edits []edit) (string, positionMap) {
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at < edits[j].at })
+	var b strings.Builder
+	last := 0
+	for _, e := range edits {
+		b.WriteString(src[last:e.at])
+		b.WriteString(e.text)
+		last = e.at
+	}
+	b.WriteString(src[last:])
+	return b.String(), positionMap(edits)
+}
+
+// original returns the offset in the original SQL of byte offset pos in the
+// rewritten SQL. A position inside inserted text maps to where the text was
+// inserted.
+func (m positionMap) original(pos int) int {
+	shift := 0
+	for _, e := range m {
+		start := e.at + shift
+		if pos < start {
+			break
+		}
+		if pos < start+len(e.text) {
+			return e.at
+		}
+		shift += len(e.text)
+	}
+	return pos - shift
+}
+
+// lineCol turns a byte offset of src into a 1-based line and a 1-based
+// column counted in characters, as an editor shows them.
+func lineCol(src string, off int) (line, col int) {
+	if off > len(src) {
+		off = len(src)
+	}
+	before := src[:off]
+	line = strings.Count(before, "\n") + 1
+	lineStart := strings.LastIndexByte(before, '\n') + 1
+	return line, utf8.RuneCountInString(before[lineStart:]) + 1
+}

@@ -1,0 +1,104 @@
+package athenaengine
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// goFunc is a scalar function written in Go and registered with DuckDB.
+// The compatibility layer uses one where Trino's behaviour cannot be had
+// from DuckDB's functions (see jsonpath.go, datetime.go); a macro under the
+// Trino name calls it, so the Go name never appears in emitted SQL.
+type goFunc struct {
+	name string
+	in   []duckdb.Type
+	out  duckdb.Type
+	fn   func(args []driver.Value) (any, error)
+}
+
+// Config declares the types; NULL in gives NULL out, as in Trino for every
+// function here.
+func (f goFunc) Config() duckdb.ScalarFuncConfig {
+	cfg := duckdb.ScalarFuncConfig{}
+	for _, t := range f.in {
+		cfg.InputTypeInfos = append(cfg.InputTypeInfos, mustTypeInfo(t))
+	}
+	cfg.ResultTypeInfo = mustTypeInfo(f.out)
+	return cfg
+}
+
+// Executor runs f row by row.
+func (f goFunc) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: f.fn}
+}
+
+func mustTypeInfo(t duckdb.Type) duckdb.TypeInfo {
+	info, err := duckdb.NewTypeInfo(t)
+	if err != nil {
+		panic(fmt.Sprintf("athenaengine: type %v: %v", t, err)) // a programming error, caught by every test
+	}
+	return info
+}
+
+// goFuncs are the Go functions of the layer.
+var goFuncs = []goFunc{
+	{"__trino_json_extract_scalar", []duckdb.Type{duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
+		jsonFunc(extractScalar)},
+	{"__trino_json_extract", []duckdb.Type{duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
+		jsonFunc(extractJSON)},
+	{"__trino_from_iso8601_timestamp", []duckdb.Type{duckdb.TYPE_VARCHAR}, duckdb.TYPE_TIMESTAMP_TZ,
+		func(args []driver.Value) (any, error) {
+			t, err := parseISO8601(args[0].(string))
+			if err != nil {
+				return nil, err
+			}
+			return t, nil
+		}},
+	{"__trino_date_format", []duckdb.Type{duckdb.TYPE_TIMESTAMP_TZ, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
+		timeFormatFunc(mysqlFormat)},
+	{"__trino_format_datetime", []duckdb.Type{duckdb.TYPE_TIMESTAMP_TZ, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
+		timeFormatFunc(jodaFormat)},
+}
+
+// paths caches parsed JSON paths: a query passes the same constant path
+// for every row, and DuckDB may call from several threads.
+var paths sync.Map
+
+func jsonFunc(extract func(string, jsonPath) (string, bool)) func([]driver.Value) (any, error) {
+	return func(args []driver.Value) (any, error) {
+		doc, path := args[0].(string), args[1].(string)
+		p, ok := paths.Load(path)
+		if !ok {
+			parsed, err := parseJSONPath(path)
+			if err != nil {
+				return nil, err
+			}
+			p, _ = paths.LoadOrStore(path, parsed)
+		}
+		if v, ok := extract(doc, p.(jsonPath)); ok {
+			return v, nil
+		}
+		return nil, nil
+	}
+}
+
+func timeFormatFunc(format func(time.Time, string) (string, error)) func([]driver.Value) (any, error) {
+	return func(args []driver.Value) (any, error) {
+		return format(args[0].(time.Time), args[1].(string))
+	}
+}
+
+// registerGoFuncs registers every Go function on conn.
+func registerGoFuncs(conn *sql.Conn) error {
+	for _, f := range goFuncs {
+		if err := duckdb.RegisterScalarUDF(conn, f.name, f); err != nil {
+			return fmt.Errorf("athenaengine: register %s: %w", f.name, err)
+		}
+	}
+	return nil
+}

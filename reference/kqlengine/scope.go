@@ -1,0 +1,193 @@
+package kqlengine
+
+import (
+	"strings"
+
+	"github.com/ruleport/ruleport/convert/kql"
+)
+
+// This file binds let statements and evaluates tabular expressions: table
+// names, tabular lets, materialize(), unions and pipelines.
+
+// scope is a chain of let bindings; later lets see earlier ones
+// (https://learn.microsoft.com/kusto/query/let-statement).
+type scope struct {
+	parent *scope
+	name   string
+	b      *binding
+}
+
+// binding is what a let name stands for: a scalar constant, or a tabular
+// expression evaluated in the scope of its let each time it is used.
+type binding struct {
+	scalar   *expr
+	tab      kql.Expr
+	tabScope *scope
+}
+
+func (s *scope) lookup(name string) *binding {
+	for ; s != nil; s = s.parent {
+		if s.name == name {
+			return s.b
+		}
+	}
+	return nil
+}
+
+// bindLet evaluates one let statement.
+func (e *engine) bindLet(sc *scope, s *kql.LetStmt) (*scope, error) {
+	b := &binding{}
+	switch v := s.Value.(type) {
+	case *kql.FuncLit:
+		return nil, unsupportedf(v.Pos(), "user-defined function %s", s.Name.Name)
+	default:
+		if e.isTabular(v, sc) {
+			b.tab, b.tabScope = v, sc
+			break
+		}
+		c := e.compiler(sc, nil)
+		x, err := c.expr(v)
+		if err != nil {
+			return nil, err
+		}
+		if !x.konst {
+			return nil, errorf(v.Pos(), "let %s: the value must be a constant", s.Name.Name)
+		}
+		b.scalar = x
+	}
+	return &scope{parent: sc, name: s.Name.Name, b: b}, nil
+}
+
+// tabularFuncs are the functions whose result is a table.
+var tabularFuncs = map[string]bool{"materialize": true, "table": true, "externaldata": true, "view": true, "datatable": true, "range": false}
+
+// isTabular tells a tabular expression from a scalar one without
+// evaluating it.
+func (e *engine) isTabular(x kql.Expr, sc *scope) bool {
+	switch x := x.(type) {
+	case *kql.PipeExpr, *kql.UnionExpr:
+		return true
+	case *kql.ParenExpr:
+		return e.isTabular(x.X, sc)
+	case *kql.Ident:
+		if b := sc.lookup(x.Name); b != nil {
+			return b.tab != nil
+		}
+		_, ok := e.tables[x.Name]
+		return ok
+	case *kql.CallExpr:
+		return tabularFuncs[strings.ToLower(x.Fun.Name)]
+	}
+	return false
+}
+
+// tabular evaluates a tabular expression into a relation (rows are pulled
+// later).
+func (e *engine) tabular(x kql.Expr, sc *scope) (*relation, error) {
+	switch x := x.(type) {
+	case *kql.Ident:
+		if b := sc.lookup(x.Name); b != nil {
+			if b.tab == nil {
+				return nil, errorf(x.Pos(), "%s is a scalar, not a table", x.Name)
+			}
+			return e.tabular(b.tab, b.tabScope)
+		}
+		if t, ok := e.tables[x.Name]; ok {
+			return t.open(x.Pos())
+		}
+		return nil, errorf(x.Pos(), "unknown table %s", x.Name)
+	case *kql.ParenExpr:
+		return e.tabular(x.X, sc)
+	case *kql.PipeExpr:
+		src, err := e.tabular(x.Source, sc)
+		if err != nil {
+			return nil, err
+		}
+		return e.apply(src, x.Op, sc)
+	case *kql.CallExpr:
+		return e.tabularCall(x, sc)
+	case *kql.UnionExpr:
+		return e.union(nil, x.Params, x.Tables, x.Pos(), sc)
+	}
+	return nil, errorf(x.Pos(), "expected a tabular expression")
+}
+
+// tabularCall evaluates materialize(T); other tabular functions are not
+// implemented.
+func (e *engine) tabularCall(x *kql.CallExpr, sc *scope) (*relation, error) {
+	name := strings.ToLower(x.Fun.Name)
+	if name != "materialize" {
+		return nil, unsupportedf(x.Pos(), "tabular function %s()", x.Fun.Name)
+	}
+	if len(x.Args) != 1 {
+		return nil, errorf(x.Pos(), "materialize() takes one tabular argument")
+	}
+	if m, ok := e.mats[x]; ok {
+		return m.relation(), nil
+	}
+	inner, err := e.tabular(x.Args[0], sc)
+	if err != nil {
+		return nil, err
+	}
+	m := &matCache{cols: inner.cols, inner: inner}
+	e.mats[x] = m
+	return m.relation(), nil
+}
+
+// apply adds one operator to a pipeline.
+func (e *engine) apply(src *relation, op kql.Operator, sc *scope) (*relation, error) {
+	switch op := op.(type) {
+	case *kql.WhereOp:
+		return e.where(src, op, sc)
+	case *kql.ExtendOp:
+		return e.extend(src, op, sc)
+	case *kql.ProjectOp:
+		return e.project(src, op, sc)
+	case *kql.SummarizeOp:
+		return e.summarize(src, op, sc)
+	case *kql.DistinctOp:
+		return e.distinct(src, op, sc)
+	case *kql.SortOp:
+		return e.sort(src, op.Keys, sc, -1)
+	case *kql.TopOp:
+		return e.top(src, op, sc)
+	case *kql.TakeOp:
+		return e.take(src, op, sc)
+	case *kql.CountOp:
+		return e.count(src), nil
+	case *kql.JoinOp:
+		return e.join(src, op, sc)
+	case *kql.UnionOp:
+		return e.union(src, op.Params, op.Tables, op.Pos(), sc)
+	case *kql.MvExpandOp:
+		return e.mvExpand(src, op, sc)
+	}
+	return nil, unsupportedf(op.Pos(), "operator %s", operatorName(op))
+}
+
+// operatorName names an operator node for messages.
+func operatorName(op kql.Operator) string {
+	name := strings.TrimPrefix(strings.TrimSuffix(typeName(op), "Op"), "*kql.")
+	return strings.ToLower(name)
+}
+
+// ---------------------------------------------------------------------------
+// reference counting
+
+// countTableRefs counts the identifiers in q that could name table name:
+// total, and how many of those sit inside let statements.
+func countTableRefs(q *kql.Query, name string) (total, inLets int) {
+	for _, st := range q.Stmts {
+		n := 0
+		walk(st, func(x kql.Node) {
+			if id, ok := x.(*kql.Ident); ok && id.Name == name {
+				n++
+			}
+		})
+		total += n
+		if _, ok := st.(*kql.LetStmt); ok {
+			inLets += n
+		}
+	}
+	return total, inLets
+}

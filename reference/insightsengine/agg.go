@@ -151,7 +151,8 @@ func (a *pctAcc) result() any {
 		return nil
 	}
 	sort.Float64s(a.vals)
-	i := int(math.Ceil(a.p/100*float64(len(a.vals)))) - 1
+	p := math.Max(0, math.Min(100, a.p))
+	i := int(math.Ceil(p/100*float64(len(a.vals)))) - 1
 	i = max(0, min(i, len(a.vals)-1))
 	return a.vals[i]
 }

@@ -114,11 +114,11 @@ func (c *checker) statsCmd(cmd *statsCmd) {
 		c.expr(it.x)
 	}
 	for _, it := range cmd.items {
-		before := len(cmd.aggs)
-		c.statsItem(cmd, it.x)
-		if len(cmd.aggs) == before {
+		if !hasAggregate(it.x) {
 			c.p.errAt(it.x.pos().off, "%q has no aggregate function; stats needs one in every item", it.name)
+			continue
 		}
+		c.statsItem(cmd, it.x)
 	}
 	scope := map[string]bool{}
 	c.statsCols = nil
@@ -129,6 +129,17 @@ func (c *checker) statsCmd(cmd *statsCmd) {
 		}
 	}
 	c.scope, c.fields, c.display, c.hasDisplay = scope, nil, nil, false
+}
+
+func hasAggregate(x expr) bool {
+	found := false
+	walk(x, func(e expr) bool {
+		if c, ok := e.(*callExpr); ok && c.agg != nil {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // statsItem checks one stats output: fields may appear only inside an

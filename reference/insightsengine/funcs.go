@@ -182,7 +182,11 @@ func fnRound(_ *evalCtx, _ *row, a []any) any {
 		return nil
 	}
 	scale := math.Pow(10, math.Trunc(d))
-	return math.Round(x*scale) / scale
+	r := math.Round(x*scale) / scale
+	if math.IsNaN(r) || math.IsInf(r, 0) {
+		return nil
+	}
+	return r
 }
 
 // toInteger is toInt (32-bit) and toLong (64-bit). Guess, matching the
@@ -411,11 +415,11 @@ func fnSubstr(_ *evalCtx, _ *row, a []any) any {
 		return nil
 	}
 	runes := []rune(s)
-	i := int(math.Max(0, math.Trunc(start)))
-	if i > len(runes) {
+	start = math.Max(0, math.Trunc(start))
+	if start > float64(len(runes)) {
 		return ""
 	}
-	j := len(runes)
+	i, j := int(start), len(runes)
 	if len(a) == 3 {
 		n, ok := toNumber(a[2])
 		if !ok {

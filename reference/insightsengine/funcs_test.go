@@ -71,6 +71,10 @@ func TestNumericFunctions(t *testing.T) {
 		{"guess: toInt outside 32 bits is null", `toInt(3000000000)`, "", nil},
 		{"hand: toLong holds 64 bits", `toLong(3000000000)`, "", 3000000000.0},
 		{"guess: toInt of non-numeric text is null", `toInt(s)`, `{"s":"four"}`, nil},
+		{"guess: a rounding that overflows is null", `round(2, 400)`, "", nil},
+		{"hand: substr far past the end is empty", `substr("abc", n)`, `{"n":1e300}`, ""},
+		{"hand: substr with a huge length runs to the end", `substr("abc", 1, n)`, `{"n":1e300}`, "bc"},
+		{"guess: fromMillis past year 9999 is null", `fromMillis(n)`, `{"n":1e300}`, nil},
 	})
 }
 

@@ -32,16 +32,15 @@ func Parse(query string) (*Query, error) {
 		if c := p.command(); c != nil {
 			q.cmds = append(q.cmds, c)
 		}
-		switch p.tok.kind {
-		case tPipe:
+		if p.tok.kind != tPipe && p.tok.kind != tEOF {
+			p.errAt(p.tok.off, "expected | or end of query, found %s", p.describe(p.tok))
+			p.sync()
+		}
+		if p.tok.kind == tPipe {
 			p.advance()
 			if p.tok.kind == tEOF {
 				p.errAt(p.tok.off, "expected a command after |")
 			}
-		case tEOF:
-		default:
-			p.errAt(p.tok.off, "expected | or end of query, found %s", p.describe(p.tok))
-			p.sync()
 		}
 	}
 	if len(p.errs) == 0 {
@@ -64,12 +63,24 @@ type parser struct {
 // skips to the next "|" so later commands are still checked.
 type bailout struct{}
 
+// errAt records a problem. Only the first problem at a position is kept:
+// the later ones (an illegal character is also an unexpected token) only
+// repeat it.
 func (p *parser) errAt(off int, format string, args ...any) {
-	p.errs = append(p.errs, &Error{Pos: position(p.text, off), Msg: fmt.Sprintf(format, args...)})
+	p.add(&Error{Pos: position(p.text, off), Msg: fmt.Sprintf(format, args...)})
 }
 
 func (p *parser) unsupportedAt(off int, format string, args ...any) {
-	p.errs = append(p.errs, &Error{Pos: position(p.text, off), Msg: fmt.Sprintf(format, args...), Err: ErrUnsupported})
+	p.add(&Error{Pos: position(p.text, off), Msg: fmt.Sprintf(format, args...), Err: ErrUnsupported})
+}
+
+func (p *parser) add(e *Error) {
+	for _, old := range p.errs {
+		if old.Pos.Offset == e.Pos.Offset {
+			return
+		}
+	}
+	p.errs = append(p.errs, e)
 }
 
 func (p *parser) fail(off int, format string, args ...any) {

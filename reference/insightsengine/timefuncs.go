@@ -1,6 +1,7 @@
 package insightsengine
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,11 @@ var periodUnits = func() map[string]string {
 // units have no cap.
 var periodCaps = map[string]int64{"ms": 1000, "s": 60, "m": 60, "h": 24}
 
+// maxPeriodCount bounds the larger units, which have no documented cap,
+// so that a period always fits in a time.Duration. Guess: CloudWatch keeps
+// logs for at most a few years; 100000 of any unit is far beyond that.
+const maxPeriodCount = 100000
+
 var fixedUnits = map[string]time.Duration{
 	"ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour,
 	"d": 24 * time.Hour, "w": 7 * 24 * time.Hour,
@@ -68,6 +74,9 @@ func (p *parser) period(t token) expr {
 	}
 	if limit, ok := periodCaps[canon]; ok && n > limit {
 		n = limit
+	}
+	if n > maxPeriodCount {
+		p.fail(t.off, "the time period %q is too large", t.text)
 	}
 	return &periodLit{span{t.off, t.end}, n, canon}
 }
@@ -149,7 +158,8 @@ func fnDateceil(_ *evalCtx, _ *row, args []any) any {
 // fnFromMillis interprets a number as milliseconds since the Unix epoch.
 func fnFromMillis(_ *evalCtx, _ *row, args []any) any {
 	f, ok := toNumber(args[0])
-	if !ok {
+	// Guess: beyond year 9999 either way is not a timestamp.
+	if !ok || math.Abs(f) > 253402300799999 {
 		return nil
 	}
 	return time.UnixMilli(int64(f)).UTC()

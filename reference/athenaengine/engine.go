@@ -29,6 +29,12 @@
 //   - split with a limit and strpos with an instance argument are not
 //     defined and fail to bind.
 //   - Maps: element_at and cardinality take arrays only.
+//   - A timestamp literal whose offset follows a space
+//     (TIMESTAMP '2026-03-02 01:00:00 -02:30') fails in DuckDB; without the
+//     space, or with a region name, it works.
+//   - An array subscript past the end (arr[5]) is NULL; Trino fails.
+//   - An unaliased expression column is named after its text; Trino names
+//     it _col0, _col1, ... Emitted SQL aliases every output column.
 package athenaengine
 
 import (

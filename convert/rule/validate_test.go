@@ -205,7 +205,7 @@ func TestFieldPos(t *testing.T) {
 		{"customDetails.AWSUser", true, 64, 5},
 		{"tactics[0]", false, 15, 6},
 		{"entityMappings[0].fieldMappings[7].identifier", false, 52, 7}, // falls back to fieldMappings
-		{"alertDetailsOverride.alertDisplayNameFormat", false, 1, 1},   // falls back to the rule's start
+		{"alertDetailsOverride.alertDisplayNameFormat", false, 1, 1},    // falls back to the rule's start
 	}
 	for _, c := range cases {
 		got := r.FieldPos(c.path)

@@ -65,7 +65,7 @@ var tabularFuncs = map[string]bool{"materialize": true, "table": true, "external
 // evaluating it.
 func (e *engine) isTabular(x kql.Expr, sc *scope) bool {
 	switch x := x.(type) {
-	case *kql.PipeExpr, *kql.UnionExpr:
+	case *kql.PipeExpr, *kql.UnionExpr, *kql.DataTableExpr, *kql.ExternalDataExpr:
 		return true
 	case *kql.ParenExpr:
 		return e.isTabular(x.X, sc)
@@ -108,8 +108,14 @@ func (e *engine) tabular(x kql.Expr, sc *scope) (*relation, error) {
 		return e.tabularCall(x, sc)
 	case *kql.UnionExpr:
 		return e.union(nil, x.Params, x.Tables, x.Pos(), sc)
+	case *kql.DataTableExpr:
+		return e.datatable(x, sc)
+	case *kql.BasicLit, *kql.TypedLit, *kql.DynamicLit, *kql.UnaryExpr, *kql.BinaryExpr,
+		*kql.InExpr, *kql.BetweenExpr, *kql.MemberExpr, *kql.IndexExpr, *kql.NamedExpr, *kql.StarExpr:
+		return nil, errorf(x.Pos(), "expected a tabular expression")
 	}
-	return nil, errorf(x.Pos(), "expected a tabular expression")
+	name := strings.TrimSuffix(strings.TrimPrefix(typeName(x), "*kql."), "Expr")
+	return nil, unsupportedf(x.Pos(), "tabular expression %s", strings.ToLower(name))
 }
 
 // tabularCall evaluates materialize(T); other tabular functions are not
@@ -190,4 +196,60 @@ func countTableRefs(q *kql.Query, name string) (total, inLets int) {
 		}
 	}
 	return total, inLets
+}
+
+// datatable builds an inline table; values fill the rows left to right
+// (https://learn.microsoft.com/kusto/query/datatable-operator). Each value
+// must be a constant of its column's type; integers may fill int and real
+// columns.
+func (e *engine) datatable(x *kql.DataTableExpr, sc *scope) (*relation, error) {
+	cols := make([]Column, len(x.Columns))
+	for i, d := range x.Columns {
+		t, ok := ParseType(d.Type)
+		if !ok {
+			return nil, unsupportedf(d.Pos(), "datatable column of type %s", d.Type)
+		}
+		cols[i] = Column{Name: d.Name.Name, Type: t}
+	}
+	if len(cols) == 0 || len(x.Values)%len(cols) != 0 {
+		return nil, errorf(x.Pos(), "datatable: %d values do not fill rows of %d columns", len(x.Values), len(cols))
+	}
+	c := e.compiler(sc, nil)
+	var rows [][]any
+	for i := 0; i < len(x.Values); i += len(cols) {
+		row := make([]any, len(cols))
+		for j, col := range cols {
+			v, err := c.expr(x.Values[i+j])
+			if err != nil {
+				return nil, err
+			}
+			val, ok := cellValue(v, col.Type)
+			if !ok {
+				return nil, errorf(x.Values[i+j].Pos(), "datatable: column %s is %s, not %s", col.Name, col.Type, v.t)
+			}
+			row[j] = val
+		}
+		rows = append(rows, row)
+	}
+	return &relation{cols: cols, next: sliceIter(rows)}, nil
+}
+
+// cellValue converts a constant to a datatable column's type.
+func cellValue(v *expr, t Type) (any, bool) {
+	if !v.konst {
+		return nil, false
+	}
+	if v.val == nil {
+		return zeroOf(t), v.t == t || v.t == TypeDynamic
+	}
+	switch {
+	case v.t == t:
+		return v.val, true
+	case t == TypeInt && v.t == TypeLong:
+		n := v.val.(int64)
+		return int32(n), n >= -1<<31 && n < 1<<31
+	case t == TypeReal && v.t.integer():
+		return asFloat(v.val), true
+	}
+	return nil, false
 }

@@ -134,6 +134,9 @@ func (s *summarizer) compileAgg(a kql.Expr, cols []Column, sc *scope) error {
 		return unsupportedf(a.Pos(), "tuple assignment of a single aggregate")
 	}
 	if !hasAggCall(valueX) {
+		if call := unknownCall(valueX); call != nil {
+			return unsupportedf(call.Pos(), "function %s()", call.Fun.Name)
+		}
 		return errorf(valueX.Pos(), "summarize: %s is not an aggregation", exprText(valueX))
 	}
 	// The aggregate expression reads slots (one per aggregate call inside
@@ -176,6 +179,20 @@ func hasAggCall(x kql.Expr) bool {
 		if c, ok := n.(*kql.CallExpr); ok {
 			if _, ok := aggFuncs[c.Fun.Name]; ok {
 				found = true
+			}
+		}
+	})
+	return found
+}
+
+// unknownCall returns the first call in x of a function the engine does
+// not know, which may be an aggregation it does not implement.
+func unknownCall(x kql.Expr) *kql.CallExpr {
+	var found *kql.CallExpr
+	walk(x, func(n kql.Node) {
+		if c, ok := n.(*kql.CallExpr); ok && found == nil {
+			if _, ok := scalarFuncs[c.Fun.Name]; !ok && c.Fun.Name != "toscalar" {
+				found = c
 			}
 		}
 	})

@@ -100,7 +100,7 @@ func (d *recordsDecoder) closeObject() error {
 }
 
 func (d *recordsDecoder) unexpected(msg string) *Error {
-	return &Error{File: d.s.name, Line: d.s.line(), Msg: msg, skipFile: true}
+	return &Error{File: d.s.name, Line: d.s.line(), Msg: msg, RestSkipped: true}
 }
 
 // newLineOrDocDecoder reads the first line of a file that is not a

@@ -11,7 +11,7 @@ import (
 )
 
 // decoder yields the records of one file. next returns the record's JSON,
-// its Index, and io.EOF after the last record; an *Error with skipFile set
+// its Index, and io.EOF after the last record; an *Error with RestSkipped set
 // ends the file, any other *Error only that record.
 type decoder interface {
 	next() (raw []byte, index int, err error)
@@ -44,7 +44,7 @@ func newDecoder(in io.Reader, name string) (decoder, error) {
 	}
 	first, _ := br.Peek(1)
 	if first[0] != '{' {
-		return nil, &Error{File: name, Line: line, skipFile: true,
+		return nil, &Error{File: name, Line: line, RestSkipped: true,
 			Msg: "unknown format: " + describeStart(br) +
 				`; want a {"Records":[...]} object, one JSON record per line, or one JSON record`}
 	}
@@ -159,7 +159,7 @@ func gzipFail(name string, line int, err error) *Error {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		msg = "truncated gzip: the compressed data ends early"
 	}
-	return &Error{File: name, Line: line, Msg: msg, Err: err, skipFile: true}
+	return &Error{File: name, Line: line, Msg: msg, Err: err, RestSkipped: true}
 }
 
 // readFail describes an error met while reading: a broken gzip stream or
@@ -169,7 +169,7 @@ func readFail(name string, line int, err error) *Error {
 	if errors.As(err, &g) {
 		return gzipFail(name, line, g.err)
 	}
-	return &Error{File: name, Line: line, Msg: "read: " + err.Error(), Err: err, skipFile: true}
+	return &Error{File: name, Line: line, Msg: "read: " + err.Error(), Err: err, RestSkipped: true}
 }
 
 // notObject describes a record that is valid JSON but not an object.
@@ -253,5 +253,5 @@ func (s *jsonStream) fail(record int, err error) *Error {
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
 		msg = "invalid JSON: the file ends in the middle of a value"
 	}
-	return &Error{File: s.name, Line: line, Record: record, Msg: msg, Err: err, skipFile: true}
+	return &Error{File: s.name, Line: line, Record: record, Msg: msg, Err: err, RestSkipped: true}
 }

@@ -67,9 +67,10 @@ type Error struct {
 	Msg string
 	// Err is the underlying error, when there is one.
 	Err error
-
-	// skipFile is set when the rest of the file cannot be read.
-	skipFile bool
+	// RestSkipped is set when the rest of the file cannot be read: the
+	// Reader goes on with the next file, and a backtest has lost every
+	// record after this point of this file.
+	RestSkipped bool
 }
 
 // Error formats e as file:line:col: record N: message, leaving out the
@@ -247,7 +248,7 @@ func (r *Reader) Next() (Record, error) {
 func (r *Reader) bad(err error) bool {
 	r.stats.Bad++
 	var e *Error
-	if !errors.As(err, &e) || e.skipFile {
+	if !errors.As(err, &e) || e.RestSkipped {
 		r.finish()
 	}
 	if r.OnBad != nil {
@@ -269,7 +270,7 @@ func (r *Reader) start() (bool, error) {
 		f, err := os.Open(r.name)
 		if err != nil {
 			r.stats.Files++
-			return true, &Error{File: r.name, Msg: pathErr(err).Error(), Err: err, skipFile: true}
+			return true, &Error{File: r.name, Msg: pathErr(err).Error(), Err: err, RestSkipped: true}
 		}
 		in, r.closer = f, f
 	default:

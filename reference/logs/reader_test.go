@@ -371,8 +371,46 @@ func TestClose(t *testing.T) {
 		}
 	}
 	want := Error{File: p, Line: 3, Col: 1, Msg: "invalid JSON: invalid character 'x' looking for beginning of value"}
-	if diff := cmp.Diff(want, *e, cmp.FilterPath(func(p cmp.Path) bool { return p.String() == "Err" }, cmp.Ignore()),
-		cmp.AllowUnexported(Error{})); diff != "" {
+	if diff := cmp.Diff(want, *e, cmp.FilterPath(func(p cmp.Path) bool { return p.String() == "Err" }, cmp.Ignore())); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)
+	}
+}
+
+// TestRestSkipped checks which errors lose the rest of their file: those
+// after which the next record cannot be found again (see Reader).
+func TestRestSkipped(t *testing.T) {
+	gz := gzipBytes(t, []byte("{\"a\":1}\n{\"a\":2}\n"))
+	tests := []struct {
+		name string
+		in   string
+		want bool
+	}{
+		{"ndjson bad line", "{\"a\":1}\nnope\n{\"a\":2}", false},
+		{"ndjson non-object line", "{\"a\":1}\n[]\n", false},
+		{"records non-object element", `{"Records":[1,{"a":1}]}`, false},
+		{"records invalid element", `{"Records":[{"a":},{"a":1}]}`, true},
+		{"records truncated", `{"Records":[{"a":1}`, true},
+		{"document non-object", "{\n\"a\":1}\n2\n", false},
+		{"document invalid", "{\n\"a\":}\n", true},
+		{"unknown format", "a,b,c\n", true},
+		{"truncated gzip", string(gz[:len(gz)-3]), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := NewReader(strings.NewReader(tt.in), "in")
+			for {
+				_, err := r.Next()
+				if err == io.EOF {
+					t.Fatal("no error")
+				}
+				var e *Error
+				if errors.As(err, &e) {
+					if e.RestSkipped != tt.want {
+						t.Errorf("%v: RestSkipped = %v, want %v", e, e.RestSkipped, tt.want)
+					}
+					return
+				}
+			}
+		})
 	}
 }

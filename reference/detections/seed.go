@@ -112,6 +112,13 @@ func seedExtend(raw []byte, r gjson.Result, w logs.Window) (seedRow, bool) {
 	// | extend totalCorecompute = core * corThread
 	// (int times int is a long; null when either side is null.)
 	row := seedRow{timeGenerated: t, total: core * corThread, hasTotal: hasThread}
+	row.key = seedIdentity(r)
+	return row, true
+}
+
+// seedIdentity runs the extend steps that name the account, and returns
+// the summarize's keys.
+func seedIdentity(r gjson.Result) seedKey {
 	// | extend UserIdentityArn = iif(isempty(UserIdentityArn), tostring(parse_json(Resources)[0].ARN), UserIdentityArn)
 	arn := column(field(r, "userIdentity", "arn"))
 	if arn == "" {
@@ -139,7 +146,7 @@ func seedExtend(raw []byte, r gjson.Result, w logs.Window) (seedRow, bool) {
 	if strings.Contains(accountName, "@") {
 		accountName, upnSuffix = splitAt(accountName, "@", 0), splitAt(accountName, "@", 1)
 	}
-	row.key = seedKey{
+	return seedKey{
 		SourceIpAddress:    column(field(r, "sourceIPAddress")),
 		RecipientAccountId: column(field(r, "recipientAccountId")),
 		AccountName:        accountName,
@@ -147,7 +154,6 @@ func seedExtend(raw []byte, r gjson.Result, w logs.Window) (seedRow, bool) {
 		UserIdentityArn:    arn,
 		UserAgent:          column(field(r, "userAgent")),
 	}
-	return row, true
 }
 
 // summarizeSeed adds one row to its group.

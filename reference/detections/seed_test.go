@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/tidwall/gjson"
 
 	"github.com/ruleport/ruleport/reference/alerts"
 	"github.com/ruleport/ruleport/reference/logs"
@@ -547,5 +549,33 @@ func TestRegistry(t *testing.T) {
 		"UserIdentityArn", "UserAgent", "Start", "end", "totalgpu"}
 	if diff := cmp.Diff(want, seed.Columns); diff != "" {
 		t.Errorf("Columns (-want +got):\n%s", diff)
+	}
+}
+
+// TestSeedPublicRecords runs the detection over the 501 public records
+// (copies kept for the readers' tests). Their README says none reaches
+// the threshold: its RunInstances records launch 2x1, 1x1 and 1x2 cores,
+// so there is no alert, and no record may break the run.
+func TestSeedPublicRecords(t *testing.T) {
+	files, _ := filepath.Glob("../logs/testdata/cloudtrail/*.jsonl")
+	src := &logs.SliceSource{Name: "public"}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			src.Records = append(src.Records, []byte(gjson.Get(line, "event").Raw))
+		}
+	}
+	if len(src.Records) != 501 {
+		t.Fatalf("read %d public records, want 501", len(src.Records))
+	}
+	got, err := seed.Run(src, logs.Window{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(alerts.Table{Columns: seedColumns}, got); diff != "" {
+		t.Errorf("alerts (-want +got):\n%s", diff)
 	}
 }

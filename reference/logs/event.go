@@ -1,13 +1,12 @@
 package logs
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
+
+	"github.com/tidwall/gjson"
 )
 
 // This file is the third projection of a record: the CloudWatch Logs event
@@ -55,15 +54,16 @@ type LogEvent struct {
 	// Log is @log, "<account-id>:<log-group-name>" per the discovered-fields
 	// page, with LogEventGroup as the group name.
 	Log string
-	// Fields are the discovered fields in document order, at most
-	// LogEventFieldLimit of them.
-	Fields []LogEventField
-	// FieldCount is how many leaf fields the record holds, including those
-	// past the limit that Fields leaves out.
-	FieldCount int
 	// Source and Index locate the record, as in Record.
 	Source string
 	Index  int
+
+	// Discovery runs on the first call to Fields, FieldCount or Field:
+	// generated queries read nested values through jsonParse(@message) and
+	// most never touch a discovered field, so most events never pay for it.
+	discovered bool
+	fields     []LogEventField
+	fieldCount int
 }
 
 // LogEventField is one discovered field: a JSON leaf named by its dotted
@@ -75,15 +75,38 @@ type LogEventField struct {
 	Value any
 }
 
+// Fields returns the discovered fields in document order, at most
+// LogEventFieldLimit of them.
+func (e *LogEvent) Fields() []LogEventField {
+	e.discover()
+	return e.fields
+}
+
+// FieldCount returns how many leaf fields the record holds, including those
+// past the limit that Fields leaves out.
+func (e *LogEvent) FieldCount() int {
+	e.discover()
+	return e.fieldCount
+}
+
 // Field returns the discovered field called name, and whether the event
 // has it (a JSON null is had, with a nil value).
 func (e *LogEvent) Field(name string) (any, bool) {
-	for i := range e.Fields {
-		if e.Fields[i].Name == name {
-			return e.Fields[i].Value, true
+	e.discover()
+	for i := range e.fields {
+		if e.fields[i].Name == name {
+			return e.fields[i].Value, true
 		}
 	}
 	return nil, false
+}
+
+func (e *LogEvent) discover() {
+	if e.discovered {
+		return
+	}
+	e.discovered = true
+	logEventWalk(e, "", gjson.Parse(e.Message))
 }
 
 // ToLogEvent projects a record into the log event CloudWatch Logs would
@@ -101,14 +124,32 @@ func (e *LogEvent) Field(name string) (any, bool) {
 // the page says for discovered names.
 func ToLogEvent(rec Record) (LogEvent, error) {
 	ev := LogEvent{Message: string(rec.Raw), Source: rec.Source, Index: rec.Index}
-	w := logEventWalker{dec: json.NewDecoder(bytes.NewReader(rec.Raw)), ev: &ev}
-	w.dec.UseNumber()
-	if err := w.walkRecord(); err != nil {
-		return LogEvent{}, fmt.Errorf("%s: %w", logEventWhere(rec), err)
+	if !gjson.Valid(ev.Message) {
+		var v json.RawMessage
+		err := json.Unmarshal(rec.Raw, &v)
+		return LogEvent{}, fmt.Errorf("%s: record is not valid JSON: %v", logEventWhere(rec), err)
 	}
+	root := gjson.Parse(ev.Message)
+	if !root.IsObject() {
+		return LogEvent{}, fmt.Errorf("%s: record is not a JSON object", logEventWhere(rec))
+	}
+	var account, region string
+	root.ForEach(func(key, value gjson.Result) bool {
+		if value.Type == gjson.String {
+			switch key.Str {
+			case "eventTime":
+				ev.Timestamp = logEventParseTime(value.Str)
+			case "recipientAccountId":
+				account = value.Str
+			case "awsRegion":
+				region = value.Str
+			}
+		}
+		return true
+	})
 	ev.IngestionTime = ev.Timestamp
-	ev.LogStream = w.account + "_CloudTrail_" + w.region
-	ev.Log = w.account + ":" + LogEventGroup
+	ev.LogStream = account + "_CloudTrail_" + region
+	ev.Log = account + ":" + LogEventGroup
 	return ev, nil
 }
 
@@ -119,110 +160,50 @@ func logEventWhere(rec Record) string {
 	return fmt.Sprintf("%s:%d", rec.Source, rec.Index)
 }
 
-// logEventWalker flattens one record while it streams through the decoder,
-// so nothing but the kept fields is allocated.
-type logEventWalker struct {
-	dec     *json.Decoder
-	ev      *LogEvent
-	account string
-	region  string
-}
-
-func (w *logEventWalker) walkRecord() error {
-	tok, err := w.dec.Token()
-	if err != nil {
-		return fmt.Errorf("record is not JSON: %w", err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return errors.New("record is not a JSON object")
-	}
-	if err := w.walkObject(""); err != nil {
-		return fmt.Errorf("record is not valid JSON: %w", err)
-	}
-	if _, err := w.dec.Token(); err != io.EOF {
-		return errors.New("record has text after its JSON object")
-	}
-	return nil
-}
-
-// walkObject reads the members of an object whose '{' was consumed.
-func (w *logEventWalker) walkObject(prefix string) error {
-	for w.dec.More() {
-		tok, err := w.dec.Token()
-		if err != nil {
-			return err
+// logEventWalk flattens the members of an object or array into dotted
+// fields, in document order.
+func logEventWalk(ev *LogEvent, prefix string, v gjson.Result) {
+	i := 0
+	v.ForEach(func(key, value gjson.Result) bool {
+		name := key.Str
+		if v.IsArray() {
+			name = strconv.Itoa(i)
+			i++
 		}
-		key, _ := tok.(string)
-		name := key
 		if prefix != "" {
-			name = prefix + "." + key
+			name = prefix + "." + name
 		}
-		if err := w.walkValue(name, prefix == "" && key != ""); err != nil {
-			return err
-		}
-	}
-	_, err := w.dec.Token() // the closing '}'
-	return err
-}
-
-// walkValue reads one value named name; top says it is a member of the
-// record itself, where eventTime, recipientAccountId and awsRegion live.
-func (w *logEventWalker) walkValue(name string, top bool) error {
-	tok, err := w.dec.Token()
-	if err != nil {
-		return err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '{' {
-			return w.walkObject(name)
-		}
-		for i := 0; w.dec.More(); i++ {
-			if err := w.walkValue(name+"."+strconv.Itoa(i), false); err != nil {
-				return err
+		switch value.Type {
+		case gjson.JSON:
+			logEventWalk(ev, name, value)
+		case gjson.String:
+			logEventLeaf(ev, name, value.Str)
+		case gjson.Number:
+			f, err := strconv.ParseFloat(value.Raw, 64)
+			if err != nil {
+				// Out of a double's range: keep the text rather than lose it.
+				logEventLeaf(ev, name, value.Raw)
+			} else {
+				logEventLeaf(ev, name, f)
 			}
+		case gjson.True, gjson.False:
+			logEventLeaf(ev, name, value.Bool())
+		default:
+			logEventLeaf(ev, name, nil)
 		}
-		_, err := w.dec.Token() // the closing ']'
-		return err
-	case json.Number:
-		f, err := strconv.ParseFloat(string(t), 64)
-		if err != nil {
-			// Out of a double's range: keep the text rather than lose it.
-			w.leaf(name, string(t))
-			return nil
-		}
-		w.leaf(name, f)
-	case string:
-		if top {
-			w.topString(name, t)
-		}
-		w.leaf(name, t)
-	default: // bool or nil
-		w.leaf(name, t)
-	}
-	return nil
+		return true
+	})
 }
 
-func (w *logEventWalker) topString(key, s string) {
-	switch key {
-	case "eventTime":
-		w.ev.Timestamp = logEventParseTime(s)
-	case "recipientAccountId":
-		w.account = s
-	case "awsRegion":
-		w.region = s
-	}
-}
-
-func (w *logEventWalker) leaf(name string, v any) {
-	w.ev.FieldCount++
-	if len(w.ev.Fields) >= LogEventFieldLimit {
+func logEventLeaf(ev *LogEvent, name string, v any) {
+	ev.fieldCount++
+	if len(ev.fields) >= LogEventFieldLimit {
 		return
 	}
 	if len(name) > 0 && name[0] == '@' {
 		name = "@" + name
 	}
-	w.ev.Fields = append(w.ev.Fields, LogEventField{Name: name, Value: v})
+	ev.fields = append(ev.fields, LogEventField{Name: name, Value: v})
 }
 
 // logEventParseTime reads eventTime as docs/ARCHITECTURE.md decides for

@@ -60,6 +60,11 @@ func TestFieldsCommand(t *testing.T) {
 		records: []string{`{"userId":"u1"}`},
 		want:    table(cols("p", "same", "next"), []any{`{"userId":"u1"}`, nil, "u1"}),
 	}, {
+		name:    "guess: a field the query assigned wins over a discovered field of a longer name",
+		query:   "fields jsonParse(@message) as m | fields m.eventName as assigned, `m.eventName` as discovered",
+		records: []string{`{"m":{"eventName":"inner"},"eventName":"outer"}`},
+		want:    table(cols("m", "assigned", "discovered"), []any{`{"m":{"eventName":"inner"},"eventName":"outer"}`, "outer", "inner"}),
+	}, {
 		name:    docSyntax + " lines starting with # are ignored",
 		query:   "fields @timestamp, @message\n    # | filter @message like /delay/\n    | limit 20",
 		records: []string{minute(1, `"m":"no delay"`)},
@@ -184,7 +189,7 @@ func TestMissingFieldSemantics(t *testing.T) {
 // hand from the rules written there.
 func TestCompare(t *testing.T) {
 	t1, t2 := ts("2026-03-02T00:00:00Z"), ts("2026-03-02T01:00:00Z")
-	m := &object{keys: []string{"a"}, m: map[string]any{"a": 1.0}}
+	m, _ := decodeJSON(`{"a":1}`)
 	tests := []struct {
 		op   string
 		a, b any

@@ -65,23 +65,41 @@ func (r *row) timestamp() (time.Time, bool) {
 // the row is the field, and the remaining segments are member access on
 // its value. So requestParameters.instancesSet.items.0.instanceId reads the
 // discovered field of that name (when discovery kept it) and m.a.b reads
-// member a.b of a map that fields jsonParse(@message) as m stored.
+// member a.b of a map that fields jsonParse(@message) as m stored. Guess:
+// a field the query assigned (fields ... as, parse, stats) wins over system
+// and discovered fields at any prefix length, so m.eventName means the
+// query's m even in a log that has a top-level "m" object.
 func (r *row) resolve(segs []string) any {
+	if v, rest, ok := r.longest(segs, func(name string) (any, bool) {
+		v, ok := r.vals[name]
+		return v, ok
+	}); ok {
+		return members(v, rest)
+	}
+	if v, rest, ok := r.longest(segs, r.lookup); ok {
+		return members(v, rest)
+	}
+	return nil
+}
+
+func (r *row) longest(segs []string, find func(string) (any, bool)) (any, []string, bool) {
 	for k := len(segs); k > 0; k-- {
 		name := segs[0]
 		if k > 1 {
 			name = strings.Join(segs[:k], ".")
 		}
-		v, ok := r.lookup(name)
-		if !ok {
-			continue
+		if v, ok := find(name); ok {
+			return v, segs[k:], true
 		}
-		for _, s := range segs[k:] {
-			v = member(v, s)
-		}
-		return v
 	}
-	return nil
+	return nil, nil, false
+}
+
+func members(v any, keys []string) any {
+	for _, k := range keys {
+		v = member(v, k)
+	}
+	return v
 }
 
 // member is map.attribute from the Structure types section. Guess: on a
@@ -89,8 +107,8 @@ func (r *row) resolve(segs []string) any {
 // query that relies on it gets nothing rather than a value CloudWatch
 // might not give.
 func member(v any, key string) any {
-	if o, ok := v.(*object); ok {
-		return o.get(key)
+	if j, ok := v.(*jsonValue); ok {
+		return j.get(key)
 	}
 	return nil
 }
@@ -98,15 +116,30 @@ func member(v any, key string) any {
 // index is list[index]. Guess: an index that is not a whole number in
 // range, or indexing anything but a list, is null.
 func index(v, i any) any {
-	list, ok := v.([]any)
-	if !ok {
-		return nil
-	}
 	f, ok := i.(float64)
-	if !ok || f != math.Trunc(f) || f < 0 || f >= float64(len(list)) {
+	if !ok || f != math.Trunc(f) || f < 0 || f > math.MaxInt32 {
 		return nil
 	}
-	return list[int(f)]
+	switch v := v.(type) {
+	case *jsonValue:
+		return v.at(int(f))
+	case []any:
+		if int(f) < len(v) {
+			return v[int(f)]
+		}
+	}
+	return nil
+}
+
+// elements is the right side of in: a list literal or a list value.
+func elements(v any) ([]any, bool) {
+	switch v := v.(type) {
+	case []any:
+		return v, true
+	case *jsonValue:
+		return v.elems(), !v.isObject()
+	}
+	return nil, false
 }
 
 // evalCtx carries what expressions need beyond the row: the query's time
@@ -254,7 +287,7 @@ func (c *evalCtx) like(x *likeExpr, r *row) any {
 // value is in nothing and not in nothing.
 func (c *evalCtx) in(x *inExpr, r *row) any {
 	v := c.eval(x.x, r)
-	list, ok := c.eval(x.list, r).([]any)
+	list, ok := elements(c.eval(x.list, r))
 	if v == nil || !ok {
 		return false
 	}

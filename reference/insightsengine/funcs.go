@@ -253,7 +253,7 @@ func fnJSONParse(_ *evalCtx, _ *row, a []any) any {
 		return nil
 	}
 	v, ok := decodeJSON(s)
-	if !ok || !isStructure(v) {
+	if _, isJSON := v.(*jsonValue); !ok || !isJSON {
 		return nil
 	}
 	return v

@@ -2,7 +2,9 @@ package insightsengine
 
 import (
 	"errors"
+	"go/build"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -194,4 +196,18 @@ func FuzzParse(f *testing.F) {
 		src := &logs.SliceSource{Records: records}
 		_, _ = q.Run(src, Options{End: ts("2026-03-03T00:00:00Z")})
 	})
+}
+
+// TestLayering: the engine takes query text, as CloudWatch would, and must
+// not import the compiler that writes that text (docs/ARCHITECTURE.md).
+func TestLayering(t *testing.T) {
+	pkg, err := build.ImportDir(".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range append(append(pkg.Imports, pkg.TestImports...), pkg.XTestImports...) {
+		if strings.HasPrefix(imp, "github.com/ruleport/ruleport/convert") {
+			t.Errorf("insightsengine imports %s", imp)
+		}
+	}
 }

@@ -221,3 +221,39 @@ func eval(t *testing.T, expression, record string) any {
 	}
 	return tab.Rows[0][0]
 }
+
+// BenchmarkSeedQuery runs the seed translation over 10,000 records (the
+// fixture's eleven, repeated) with no time range.
+func BenchmarkSeedQuery(b *testing.B) {
+	arch, err := txtar.ParseFile("testdata/seed.txtar")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var query string
+	var recs [][]byte
+	for _, f := range arch.Files {
+		switch f.Name {
+		case "query.insights":
+			query = string(f.Data)
+		case "logs.jsonl":
+			for _, line := range bytes.Split(bytes.TrimSpace(f.Data), []byte("\n")) {
+				recs = append(recs, line)
+			}
+		}
+	}
+	var many [][]byte
+	for len(many) < 10000 {
+		many = append(many, recs...)
+	}
+	many = many[:10000]
+	q, err := Parse(query)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := q.Run(&logs.SliceSource{Records: many}, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

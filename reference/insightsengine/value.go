@@ -8,87 +8,102 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tidwall/gjson"
 )
 
 // Values. A value is nil (a missing field: Logs Insights has one notion of
 // "no value", which ispresent and coalesce test), a string, a float64
 // (Logs Insights numbers are doubles), a bool (what comparisons and
-// ispresent return), a time.Time (@timestamp, bin, fromMillis), an *object
-// or a list ([]any) from jsonParse, or, inside function arguments only, a
-// period or a *regexp.Regexp.
+// ispresent return), a time.Time (@timestamp, bin, fromMillis), a
+// *jsonValue (a map or list from jsonParse), a []any (a list literal such
+// as [300,400,500]), or, inside function arguments only, a period or a
+// *regexp.Regexp.
 //
 // Guess: a field assigned a null value (fields coalesce(a, b) as c with
 // both missing) is the same as a missing field: ispresent(c) is false.
 
-// object is a JSON object that keeps its keys in document order, so that
-// jsonStringify writes them back as the log had them.
-type object struct {
-	keys []string
-	m    map[string]any
+// jsonValue is an object or array from jsonParse. It keeps the JSON text
+// and reads members on access, so a query that reads three members of a
+// large record does not build the whole tree. Keys keep their document
+// order (jsonStringify writes them back as the log had them); a key that
+// appears twice reads its last value, as JSON parsers commonly do.
+type jsonValue struct{ r gjson.Result }
+
+func (j *jsonValue) isObject() bool { return j.r.IsObject() }
+
+// get reads an object member, nil when absent or when j is an array.
+func (j *jsonValue) get(key string) any {
+	if !j.r.IsObject() {
+		return nil
+	}
+	var found gjson.Result
+	j.r.ForEach(func(k, v gjson.Result) bool {
+		if k.Str == key {
+			found = v
+		}
+		return true
+	})
+	return fromGJSON(found)
 }
 
-func (o *object) get(k string) any { return o.m[k] }
+// at reads an array element, nil when out of range or when j is an object.
+func (j *jsonValue) at(i int) any {
+	if !j.r.IsArray() {
+		return nil
+	}
+	var found gjson.Result
+	n := 0
+	j.r.ForEach(func(_, v gjson.Result) bool {
+		if n == i {
+			found = v
+			return false
+		}
+		n++
+		return true
+	})
+	return fromGJSON(found)
+}
 
-// decodeJSON reads JSON text into values. It reports false for text that
+// elems returns an array's elements, nil for an object.
+func (j *jsonValue) elems() []any {
+	if !j.r.IsArray() {
+		return nil
+	}
+	var list []any
+	j.r.ForEach(func(_, v gjson.Result) bool {
+		list = append(list, fromGJSON(v))
+		return true
+	})
+	return list
+}
+
+// decodeJSON reads JSON text into a value. It reports false for text that
 // is not exactly one JSON value.
 func decodeJSON(s string) (any, bool) {
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	v, err := decodeValue(dec)
-	if err != nil {
+	if !gjson.Valid(s) {
 		return nil, false
 	}
-	if _, err := dec.Token(); err == nil {
-		return nil, false // text after the value
-	}
-	return v, true
+	return fromGJSON(gjson.Parse(s)), true
 }
 
-func decodeValue(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '{' {
-			o := &object{m: map[string]any{}}
-			for dec.More() {
-				k, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				key, _ := k.(string)
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				if _, dup := o.m[key]; !dup {
-					o.keys = append(o.keys, key)
-				}
-				o.m[key] = v
-			}
-			_, err := dec.Token()
-			return o, err
-		}
-		list := []any{}
-		for dec.More() {
-			v, err := decodeValue(dec)
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, v)
-		}
-		_, err := dec.Token()
-		return list, err
-	case json.Number:
-		f, err := strconv.ParseFloat(string(t), 64)
+// fromGJSON converts one parsed JSON value; a missing one is nil.
+func fromGJSON(r gjson.Result) any {
+	switch r.Type {
+	case gjson.String:
+		return r.Str
+	case gjson.Number:
+		f, err := strconv.ParseFloat(r.Raw, 64)
 		if err != nil {
-			return string(t), nil
+			return r.Raw // out of a double's range: keep the text
 		}
-		return f, nil
+		return f
+	case gjson.True, gjson.False:
+		return r.Bool()
+	case gjson.JSON:
+		return &jsonValue{r}
 	}
-	return tok, nil // string, bool or nil
+	return nil
 }
 
 // encodeJSON writes a value as compact JSON, object keys in their order.
@@ -100,17 +115,26 @@ func encodeJSON(v any) string {
 
 func writeJSON(b *bytes.Buffer, v any) {
 	switch v := v.(type) {
-	case *object:
-		b.WriteByte('{')
-		for i, k := range v.keys {
-			if i > 0 {
+	case *jsonValue:
+		open, end := byte('['), byte(']')
+		if v.isObject() {
+			open, end = '{', '}'
+		}
+		b.WriteByte(open)
+		first := true
+		v.r.ForEach(func(k, e gjson.Result) bool {
+			if !first {
 				b.WriteByte(',')
 			}
-			writeJSON(b, k)
-			b.WriteByte(':')
-			writeJSON(b, v.m[k])
-		}
-		b.WriteByte('}')
+			first = false
+			if v.isObject() {
+				writeJSON(b, k.Str)
+				b.WriteByte(':')
+			}
+			writeJSON(b, fromGJSON(e))
+			return true
+		})
+		b.WriteByte(end)
 	case []any:
 		b.WriteByte('[')
 		for i, e := range v {
@@ -134,7 +158,7 @@ func writeJSON(b *bytes.Buffer, v any) {
 
 func isStructure(v any) bool {
 	switch v.(type) {
-	case *object, []any:
+	case *jsonValue, []any:
 		return true
 	}
 	return false
@@ -308,7 +332,7 @@ func outputValue(v any) any {
 			return 1.0
 		}
 		return 0.0
-	case *object, []any:
+	case *jsonValue, []any:
 		return encodeJSON(v)
 	}
 	return v

@@ -1,0 +1,233 @@
+package plan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Format prints the plan as indented text, one step per paragraph: the
+// form the tests' golden files hold and a reader can check against the
+// query. Expressions print as (Operation operands...) so every KQL
+// semantic the plan made explicit shows by name.
+func Format(p *Plan) string {
+	var b strings.Builder
+	for _, st := range p.Steps {
+		info := st.Info()
+		switch st := st.(type) {
+		case *Scan:
+			fmt.Fprintf(&b, "scan %s\n", st.Table)
+			for _, c := range st.Sources {
+				src := c.Source
+				switch {
+				case src == "" && c.Const != "":
+					src = strconv.Quote(c.Const) + " (constant)"
+				case src == "":
+					src = "(no CloudTrail field)"
+				}
+				read := ""
+				if c.Read {
+					read = " read"
+				}
+				fmt.Fprintf(&b, "  %s %s <- %s%s\n", c.Name, c.Type, src, read)
+			}
+			continue
+		}
+		fmt.Fprintf(&b, "%d %s: %s\n", info.Index, info.Op, oneLine(info.Text))
+		formatStep(&b, st)
+		if len(info.Pruned) > 0 {
+			fmt.Fprintf(&b, "  pruned: %s\n", strings.Join(info.Pruned, ", "))
+		}
+		fmt.Fprintf(&b, "  out: %s\n", formatColumns(info.Columns))
+	}
+	return b.String()
+}
+
+func formatStep(b *strings.Builder, st Step) {
+	switch st := st.(type) {
+	case *Filter:
+		fmt.Fprintf(b, "  filter %s\n", FormatExpr(st.Pred))
+	case *Compute:
+		for _, a := range st.Assigns {
+			fmt.Fprintf(b, "  %s = %s\n", a.Name, FormatExpr(a.X))
+		}
+	case *Project:
+		for _, a := range st.Items {
+			fmt.Fprintf(b, "  %s = %s\n", a.Name, FormatExpr(a.X))
+		}
+	case *Aggregate:
+		for _, k := range st.Keys {
+			fmt.Fprintf(b, "  key %s = %s\n", k.Name, FormatExpr(k.X))
+		}
+		for _, a := range st.Aggs {
+			args := []string{}
+			if a.Arg != nil {
+				args = append(args, FormatExpr(a.Arg))
+			}
+			if a.Pred != nil {
+				args = append(args, FormatExpr(a.Pred))
+			}
+			fmt.Fprintf(b, "  agg %s = %s(%s) %s\n", a.Name, a.Func, strings.Join(args, ", "), a.Type)
+		}
+	case *Sort:
+		fmt.Fprintf(b, "  by %s\n", formatKeys(st.Keys))
+	case *Top:
+		fmt.Fprintf(b, "  %d by %s\n", st.N, formatKeys(st.Keys))
+	case *Take:
+		fmt.Fprintf(b, "  %d\n", st.N)
+	}
+}
+
+func formatKeys(keys []SortKey) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		dir, nulls := "asc", "last"
+		if k.Desc {
+			dir = "desc"
+		}
+		if k.NullsFirst {
+			nulls = "first"
+		}
+		parts[i] = fmt.Sprintf("%s %s nulls %s", k.Col.Name, dir, nulls)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func formatColumns(cols []Column) string {
+	if len(cols) == 0 {
+		return "(none)"
+	}
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = c.Name + ":" + c.Type.String()
+	}
+	return strings.Join(parts, " ")
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// FormatExpr prints an expression as (Operation operands...).
+func FormatExpr(e Expr) string {
+	switch e := e.(type) {
+	case nil:
+		return "<nil>"
+	case *ColRef:
+		return e.Name
+	case *Const:
+		return formatConst(e)
+	case *Now:
+		return "(Now)"
+	case *Not:
+		return sexp("Not", e.X)
+	case *Logic:
+		return sexp([]string{"And", "Or"}[e.Op], e.X, e.Y)
+	case *Compare:
+		return sexp("Compare"+e.Op.String(), e.X, e.Y)
+	case *EqualsFold:
+		return sexp(neg("EqualsFold", e.Negate), e.X, e.Y)
+	case *StringMatch:
+		name := strings.ToUpper(e.Op.String()[:1]) + e.Op.String()[1:]
+		if !e.CaseSensitive {
+			name += "Fold"
+		}
+		return sexp(neg(name, e.Negate), e.X, e.Pattern)
+	case *InList:
+		name := "In"
+		if e.Fold {
+			name = "InFold"
+		}
+		return sexp(neg(name, e.Negate), append([]Expr{e.X}, e.List...)...)
+	case *Arith:
+		return sexp("Arith"+e.Op.String()+":"+e.T.String(), e.X, e.Y)
+	case *ToInt:
+		if e.Bits == 32 {
+			return sexp("ToInt32Truncating", e.X)
+		}
+		return sexp("ToInt64Truncating", e.X)
+	case *FromDynamic:
+		return sexp("FromDynamic:"+e.To.String(), e.X)
+	case *JSONPath:
+		return fmt.Sprintf("(JSONPath %s %s)", FormatExpr(e.Src), FormatPath(e.Steps))
+	case *SplitIndex:
+		return fmt.Sprintf("(SplitIndex %s %s %d)", FormatExpr(e.S), FormatExpr(e.Delim), e.Index)
+	case *Case:
+		var parts []Expr
+		for _, w := range e.Whens {
+			parts = append(parts, w.Cond, w.Then)
+		}
+		return sexp("Case:"+e.T.String(), append(parts, e.Else)...)
+	case *BoundariesBetween:
+		return fmt.Sprintf("(%sBoundariesBetween %s %s)", strings.ToUpper(e.Unit[:1])+e.Unit[1:], FormatExpr(e.Start), FormatExpr(e.End))
+	case *Call:
+		return sexp("Call:"+e.Fn, e.Args...)
+	}
+	name := strings.TrimPrefix(fmt.Sprintf("%T", e), "*plan.")
+	return sexp(name, Children(e)...)
+}
+
+func neg(name string, negate bool) string {
+	if negate {
+		return "Not" + name
+	}
+	return name
+}
+
+func sexp(name string, args ...Expr) string {
+	parts := []string{name}
+	for _, a := range args {
+		parts = append(parts, FormatExpr(a))
+	}
+	return "(" + strings.Join(parts, " ") + ")"
+}
+
+// FormatPath prints JSONPath steps as .a.b[0]["x y"].
+func FormatPath(steps []PathStep) string {
+	var b strings.Builder
+	for _, s := range steps {
+		switch {
+		case s.IsIndex:
+			fmt.Fprintf(&b, "[%d]", s.Index)
+		case isPlainName(s.Name):
+			b.WriteString("." + s.Name)
+		default:
+			fmt.Fprintf(&b, "[%s]", strconv.Quote(s.Name))
+		}
+	}
+	return b.String()
+}
+
+func isPlainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isAlnum(c) || c == '_') || i == 0 && c >= '0' && c <= '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func formatConst(c *Const) string {
+	switch v := c.Value.(type) {
+	case nil:
+		return c.T.String() + "(null)"
+	case string:
+		return strconv.Quote(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	case time.Time:
+		return "datetime(" + v.Format(time.RFC3339Nano) + ")"
+	case time.Duration:
+		return "timespan(" + v.String() + ")"
+	}
+	return "dynamic(" + jsonText(c.Value) + ")"
+}

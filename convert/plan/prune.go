@@ -1,0 +1,203 @@
+package plan
+
+// Dead-column pruning (SEMANTICS.md §2, "Dead columns"): a column that
+// never reaches the output is not computed at all, so an expression on it
+// cannot fail or cost anything in a backend. The pass runs backwards from
+// the output, keeping for each step the columns a later step (or the
+// output) reads, and the inputs its kept expressions read.
+//
+// What is never pruned: a filter's predicate (it decides which rows
+// exist), the group keys of summarize and the columns of distinct (they
+// decide how many rows there are), and sort keys.
+
+// liveSet is a set of column names.
+type liveSet map[string]bool
+
+func (s liveSet) addRefs(e Expr) {
+	for _, n := range Refs(e) {
+		s[n] = true
+	}
+}
+
+func prune(p *Plan) {
+	live := liveSet{}
+	for _, c := range p.Columns() {
+		live[c.Name] = true
+	}
+	for i := len(p.Steps) - 1; i >= 1; i-- {
+		live = pruneStep(p.Steps[i], live)
+	}
+	scan := p.Scan()
+	scan.Columns = keepLive(scan.Columns, live)
+	var kept []*ScanColumn
+	for _, c := range scan.Columns {
+		kept = append(kept, c.Origin)
+	}
+	scan.Sources = kept
+	markReads(p)
+}
+
+// pruneStep drops what step computes but nobody reads, given the columns
+// read after it, and returns the columns it reads from its input.
+func pruneStep(st Step, out liveSet) liveSet {
+	in := liveSet{}
+	info := st.Info()
+	switch st := st.(type) {
+	case *Filter:
+		copyInto(in, out)
+		in.addRefs(st.Pred)
+	case *Compute:
+		var kept []Assign
+		assigned := liveSet{}
+		for _, a := range st.Assigns {
+			if out[a.Name] {
+				kept = append(kept, a)
+				assigned[a.Name] = true
+			} else {
+				info.Pruned = append(info.Pruned, a.Name)
+			}
+		}
+		st.Assigns = kept
+		for n := range out {
+			if !assigned[n] {
+				in[n] = true
+			}
+		}
+		for _, a := range kept {
+			in.addRefs(a.X)
+		}
+	case *Project:
+		var kept []Assign
+		for _, it := range st.Items {
+			if out[it.Name] {
+				kept = append(kept, it)
+				in.addRefs(it.X)
+			} else {
+				info.Pruned = append(info.Pruned, it.Name)
+			}
+		}
+		st.Items = kept
+	case *Aggregate:
+		var kept []Agg
+		for _, a := range st.Aggs {
+			if out[a.Name] {
+				kept = append(kept, a)
+				in.addRefs(a.Arg)
+				in.addRefs(a.Pred)
+			} else {
+				info.Pruned = append(info.Pruned, a.Name)
+			}
+		}
+		st.Aggs = kept
+		for _, k := range st.Keys {
+			in.addRefs(k.X)
+		}
+		keys := liveSet{}
+		for _, k := range st.Keys {
+			keys[k.Name] = true
+		}
+		info.Columns = keepLive(info.Columns, unite(keys, out))
+		return in
+	case *Distinct:
+		for _, c := range info.Columns {
+			in[c.Name] = true
+		}
+		return in
+	case *Sort:
+		copyInto(in, out)
+		for _, k := range st.Keys {
+			in[k.Col.Name] = true
+		}
+	case *Top:
+		copyInto(in, out)
+		for _, k := range st.Keys {
+			in[k.Col.Name] = true
+		}
+	case *Take:
+		copyInto(in, out)
+	}
+	info.Columns = keepLive(info.Columns, out)
+	return in
+}
+
+func keepLive(cols []Column, live liveSet) []Column {
+	var out []Column
+	for _, c := range cols {
+		if live[c.Name] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func copyInto(dst, src liveSet) {
+	for k := range src {
+		dst[k] = true
+	}
+}
+
+func unite(a, b liveSet) liveSet {
+	out := liveSet{}
+	copyInto(out, a)
+	copyInto(out, b)
+	return out
+}
+
+// StepExprs returns every expression a step evaluates, in source order:
+// predicates, assigned values, group keys, aggregate arguments and
+// predicates, sort keys.
+func StepExprs(st Step) []Expr {
+	var out []Expr
+	switch st := st.(type) {
+	case *Filter:
+		out = append(out, st.Pred)
+	case *Compute:
+		for _, a := range st.Assigns {
+			out = append(out, a.X)
+		}
+	case *Project:
+		for _, a := range st.Items {
+			out = append(out, a.X)
+		}
+	case *Aggregate:
+		for _, k := range st.Keys {
+			out = append(out, k.X)
+		}
+		for _, a := range st.Aggs {
+			if a.Arg != nil {
+				out = append(out, a.Arg)
+			}
+			if a.Pred != nil {
+				out = append(out, a.Pred)
+			}
+		}
+	case *Sort:
+		for _, k := range st.Keys {
+			out = append(out, k.Col)
+		}
+	case *Top:
+		for _, k := range st.Keys {
+			out = append(out, k.Col)
+		}
+	}
+	return out
+}
+
+// markReads sets ScanColumn.Read for source columns that a kept expression
+// reads, as opposed to one that is the whole value of an assignment, group
+// key or sort key (a column passed on as is).
+func markReads(p *Plan) {
+	for _, st := range p.Steps[1:] {
+		for _, e := range StepExprs(st) {
+			if _, bare := e.(*ColRef); bare {
+				continue
+			}
+			Inspect(e, func(x Expr) bool {
+				if c, ok := x.(*ColRef); ok && c.Origin != nil {
+					c.Origin.Read = true
+				}
+				return true
+			})
+		}
+	}
+}

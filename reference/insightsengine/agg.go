@@ -53,9 +53,10 @@ func (a *countAcc) add(_ *row, args []any) {
 
 func (a *countAcc) result() any { return a.n }
 
-// distinctAcc counts distinct present values exactly. The documents warn
-// the real count may be an approximation at very high cardinality; the
-// fixtures stay far below that.
+// distinctAcc counts distinct present values.
+// Guess: exactly. The documents warn the real count "is just an
+// approximation" at very high cardinality; the fixtures stay far below
+// that.
 type distinctAcc struct{ seen map[string]bool }
 
 func (a *distinctAcc) add(_ *row, args []any) {
@@ -67,10 +68,11 @@ func (a *distinctAcc) add(_ *row, args []any) {
 func (a *distinctAcc) result() any { return float64(len(a.seen)) }
 
 // numAcc is sum, avg and stddev over the values that are numbers (text
-// holding a number counts, as in arithmetic). Guesses: with no such value
-// the result is null, mirroring the KQL sum decision in
-// docs/ARCHITECTURE.md; stddev is the sample standard deviation (n - 1),
-// 0 for a single value.
+// holding a number counts, as in arithmetic).
+// Guess: with no such value the result is null: nothing is left to add,
+// and docs/ARCHITECTURE.md decides the same for KQL's sum.
+// Guess: stddev is the sample standard deviation (n - 1), 0 for a single
+// value; the page says only "standard deviation".
 type numAcc struct {
 	kind     string
 	n, sum   float64
@@ -131,8 +133,9 @@ func (a *extremeAcc) add(_ *row, args []any) {
 func (a *extremeAcc) result() any { return a.best }
 
 // pctAcc: "pct(@duration, 95) returns the @duration value at which 95
-// percent of the values of @duration are lower than this value". Guess:
-// the nearest-rank percentile of the numeric values; null without any.
+// percent of the values of @duration are lower than this value".
+// Guess: the nearest-rank percentile of the numeric values, which returns
+// one of the values as the description does; null without any.
 type pctAcc struct {
 	vals []float64
 	p    float64
@@ -159,8 +162,9 @@ func (a *pctAcc) result() any {
 }
 
 // timeAcc is earliest and latest: "the value of fieldName from the log
-// event that has the earliest [latest] timestamp". Guess: events where the
-// field is missing are skipped, and on a tie the first event read wins.
+// event that has the earliest [latest] timestamp".
+// Guess: events where the field is missing are skipped, like the other
+// aggregates skip them, and on a tie the first event read wins.
 type timeAcc struct {
 	latest bool
 	at     time.Time
@@ -247,8 +251,9 @@ func (s *statsStage) push(r *row) error {
 }
 
 // flush emits one row per group, in order of first appearance, holding the
-// by values and the items computed from the aggregate results. Guess: a
-// stats over no rows at all emits no row, even without by.
+// by values and the items computed from the aggregate results.
+// Guess: a stats over no rows at all emits no row, even without by: there
+// is no group, and a detection over no events raises no alert.
 func (s *statsStage) flush() error {
 	for _, g := range s.order {
 		out := &row{}

@@ -245,12 +245,13 @@ func (c *checker) field(f *fieldRef) {
 // columns: the last display after the last stats names the columns ("If
 // you specify this command more than once in your query, only the fields
 // you specify in the last occurrence are used"); else the stats output
-// (Guess: by fields first, then the aggregates, as the console shows them)
 // followed by fields added after it; else every field that fields commands
 // named ("If your query has multiple fields commands and doesn't include a
 // display command, the results display all fields that are specified in
 // the fields commands"); else @timestamp and @message, which the filter
 // example says a query without fields shows.
+// Guess: stats lists its by fields first, then the aggregates, the order
+// the console's result table shows; the comparison ignores column order.
 func (c *checker) columns() []string {
 	switch {
 	case c.hasDisplay:

@@ -65,10 +65,11 @@ func (r *row) timestamp() (time.Time, bool) {
 // the row is the field, and the remaining segments are member access on
 // its value. So requestParameters.instancesSet.items.0.instanceId reads the
 // discovered field of that name (when discovery kept it) and m.a.b reads
-// member a.b of a map that fields jsonParse(@message) as m stored. Guess:
-// a field the query assigned (fields ... as, parse, stats) wins over system
-// and discovered fields at any prefix length, so m.eventName means the
-// query's m even in a log that has a top-level "m" object.
+// member a.b of a map that fields jsonParse(@message) as m stored.
+// Guess: a field the query assigned (fields ... as, parse, stats) wins over
+// system and discovered fields at any prefix length, so m.eventName means
+// the query's m even in a log that has a top-level "m" object: a name the
+// query defines should mean what the query says.
 func (r *row) resolve(segs []string) any {
 	if v, rest, ok := r.longest(segs, func(name string) (any, bool) {
 		v, ok := r.vals[name]
@@ -102,10 +103,10 @@ func members(v any, keys []string) any {
 	return v
 }
 
-// member is map.attribute from the Structure types section. Guess: on a
-// list only the documented bracket form indexes, so list.0 is null; a
-// query that relies on it gets nothing rather than a value CloudWatch
-// might not give.
+// member is map.attribute from the Structure types section.
+// Guess: on a list only the documented bracket form indexes, so list.0 is
+// null; a query that relies on it gets nothing rather than a value
+// CloudWatch might not give.
 func member(v any, key string) any {
 	if j, ok := v.(*jsonValue); ok {
 		return j.get(key)
@@ -113,8 +114,9 @@ func member(v any, key string) any {
 	return nil
 }
 
-// index is list[index]. Guess: an index that is not a whole number in
-// range, or indexing anything but a list, is null.
+// index is list[index].
+// Guess: an index that is not a whole number in range, or indexing
+// anything but a list, is null, as a missing member is.
 func index(v, i any) any {
 	f, ok := i.(float64)
 	if !ok || f != math.Trunc(f) || f < 0 || f > math.MaxInt32 {
@@ -200,8 +202,9 @@ func (c *evalCtx) call(x *callExpr, r *row) any {
 	return x.fn.call(c, r, args)
 }
 
-// unary: "not" of a missing value is true, matching the two-valued
-// comparisons (Guess); "-" needs a number.
+// unary: "-" needs a number.
+// Guess: "not" of a missing value is true: comparisons never return null
+// (they "return a Boolean result"), so not works on two values.
 func (c *evalCtx) unary(x *unaryExpr, r *row) any {
 	v := c.eval(x.x, r)
 	if x.op == "not" {
@@ -226,8 +229,10 @@ func (c *evalCtx) binary(x *binaryExpr, r *row) any {
 }
 
 // arith applies + - * / % ^ to numbers ("2 ^ 3 returns 8", "10 % 3
-// returns 1"). Guess: a missing or non-numeric operand gives null, and so
-// does dividing by zero.
+// returns 1").
+// Guess: a missing or non-numeric operand gives null, and so does dividing
+// by zero: arithmetic "accept[s] numeric data types" and there is no
+// number to give.
 func arith(op string, a, b any) any {
 	x, ok1 := toNumber(a)
 	y, ok2 := toNumber(b)
@@ -263,8 +268,9 @@ func arith(op string, a, b any) any {
 
 // like is "x like pat", "x not like pat" and "x =~ pat": a regex in
 // slashes matches anywhere in the value, a quoted string is a
-// case-sensitive substring (CWL_QuerySyntax-Filter.html). Guess: a missing
-// value matches neither like nor not like.
+// case-sensitive substring (CWL_QuerySyntax-Filter.html).
+// Guess: a missing value matches neither like nor not like, as it makes
+// every comparison false.
 func (c *evalCtx) like(x *likeExpr, r *row) any {
 	v := c.eval(x.x, r)
 	s, ok := toText(v)
@@ -283,8 +289,9 @@ func (c *evalCtx) like(x *likeExpr, r *row) any {
 
 // in tests membership with "=" against each element: "in" matches
 // complete strings, and the documented [300,400,500] matches text fields.
-// The right side may also be a list value from jsonParse. Guess: a missing
-// value is in nothing and not in nothing.
+// The right side may also be a list value from jsonParse.
+// Guess: a missing value is in nothing and not in nothing, as it makes
+// every comparison false.
 func (c *evalCtx) in(x *inExpr, r *row) any {
 	v := c.eval(x.x, r)
 	list, ok := elements(c.eval(x.list, r))

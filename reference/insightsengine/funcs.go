@@ -132,9 +132,10 @@ func (p *parser) arity(c *callExpr, name token, min, max int) {
 	}
 }
 
-// numeric1 lifts a float function. Guess: a missing or non-numeric
-// argument, or a result that is not a finite number (log of 0, square root
-// of -1), gives null.
+// numeric1 lifts a float function.
+// Guess: a missing or non-numeric argument, or a result that is not a
+// finite number (log of 0, square root of -1), gives null: the functions
+// "return numeric results" and there is none.
 func numeric1(f func(float64) float64) func(*evalCtx, *row, []any) any {
 	return func(_ *evalCtx, _ *row, a []any) any {
 		x, ok := toNumber(a[0])
@@ -149,8 +150,9 @@ func numeric1(f func(float64) float64) func(*evalCtx, *row, []any) any {
 	}
 }
 
-// extreme is greatest (sign 1) and least (sign -1). Guess: null and
-// non-numeric arguments are skipped; all of them missing gives null.
+// extreme is greatest (sign 1) and least (sign -1).
+// Guess: null and non-numeric arguments are skipped, as aggregates skip
+// them; all of them missing gives null.
 func extreme(sign float64) func(*evalCtx, *row, []any) any {
 	return func(_ *evalCtx, _ *row, a []any) any {
 		var best any
@@ -167,8 +169,8 @@ func extreme(sign float64) func(*evalCtx, *row, []any) any {
 	}
 }
 
-// fnRound rounds half away from zero (Guess: the documents say only
-// "rounds"), to d decimal places when d is given.
+// fnRound rounds to d decimal places when d is given.
+// Guess: halves round away from zero; the documents say only "rounds".
 func fnRound(_ *evalCtx, _ *row, a []any) any {
 	x, ok := toNumber(a[0])
 	if !ok {
@@ -189,9 +191,10 @@ func fnRound(_ *evalCtx, _ *row, a []any) any {
 	return r
 }
 
-// toInteger is toInt (32-bit) and toLong (64-bit). Guess, matching the
-// KQL toint decision in docs/ARCHITECTURE.md: a fraction truncates toward
-// zero, a numeric string converts, out of range or non-numeric is null.
+// toInteger is toInt (32-bit) and toLong (64-bit).
+// Guess: a fraction truncates toward zero, a numeric string converts, out
+// of range or non-numeric is null: the KQL toint decision in
+// docs/ARCHITECTURE.md, so that a translation of toint can use toInt.
 func toInteger(lo, hi float64) func(*evalCtx, *row, []any) any {
 	return func(_ *evalCtx, _ *row, a []any) any {
 		x, ok := toNumber(a[0])
@@ -260,7 +263,9 @@ func fnJSONParse(_ *evalCtx, _ *row, a []any) any {
 }
 
 // fnJSONStringify "Returns a JSON string from a map or list data"; keys
-// keep their order. Guess: anything else gives null.
+// keep their order.
+// Guess: anything else gives null, as jsonParse does for what it cannot
+// read.
 func fnJSONStringify(_ *evalCtx, _ *row, a []any) any {
 	if !isStructure(a[0]) {
 		return nil
@@ -268,8 +273,9 @@ func fnJSONStringify(_ *evalCtx, _ *row, a []any) any {
 	return encodeJSON(a[0])
 }
 
-// parseIP accepts plain IPv4 and IPv6 text. Guess: an IPv6 zone (fe80::1%eth0)
-// is not a valid address.
+// parseIP accepts plain IPv4 and IPv6 text.
+// Guess: an IPv6 zone (fe80::1%eth0) is not a valid address; the page's
+// examples are plain addresses and CIDR blocks.
 func parseIP(v any) (netip.Addr, bool) {
 	s, ok := v.(string)
 	if !ok {
@@ -340,8 +346,9 @@ func fnIsEmpty(blank bool) func(*evalCtx, *row, []any) any {
 	}
 }
 
-// fnConcat joins its arguments. Guess: missing arguments count as empty
-// strings; all of them missing gives null.
+// fnConcat joins its arguments.
+// Guess: missing arguments count as empty strings, so one missing part
+// does not blank the whole text; all of them missing gives null.
 func fnConcat(_ *evalCtx, _ *row, a []any) any {
 	var b strings.Builder
 	some := false
@@ -405,9 +412,9 @@ func trimmer(space func(string, func(rune) bool) string, chars func(string, stri
 }
 
 // fnSubstr: substr("xyZfooxyZ",3, 3) returns "foo", so the start index
-// counts from 0. Guess: indexes count Unicode code points (as strlen
-// does), a negative start counts as 0, a start past the end or a negative
-// length gives "".
+// counts from 0.
+// Guess: indexes count Unicode code points, as strlen does; a negative
+// start counts as 0; a start past the end or a negative length gives "".
 func fnSubstr(_ *evalCtx, _ *row, a []any) any {
 	s, ok := toText(a[0])
 	start, ok2 := toNumber(a[1])
@@ -435,8 +442,8 @@ func fnSubstr(_ *evalCtx, _ *row, a []any) any {
 	return string(runes[i:j])
 }
 
-// fnReplace "Replaces all instances of searchValue". Guess: an empty
-// searchValue replaces nothing.
+// fnReplace "Replaces all instances of searchValue".
+// Guess: an empty searchValue replaces nothing; it has no instances.
 func fnReplace(_ *evalCtx, _ *row, a []any) any {
 	s, ok1 := toText(a[0])
 	old, ok2 := toText(a[1])
@@ -450,8 +457,9 @@ func fnReplace(_ *evalCtx, _ *row, a []any) any {
 	return strings.ReplaceAll(s, old, repl)
 }
 
-// fnRegexReplace uses RE2, as documented. Guess: a pattern that does not
-// compile gives null.
+// fnRegexReplace uses RE2, as documented.
+// Guess: a pattern that does not compile gives null; the pattern is a
+// string that may come from a field, so it cannot be a parse error.
 func fnRegexReplace(_ *evalCtx, _ *row, a []any) any {
 	s, ok1 := toText(a[0])
 	pat, ok2 := toText(a[1])

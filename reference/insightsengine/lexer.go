@@ -138,6 +138,8 @@ func (lx *lexer) name() string {
 // number scans digits with an optional fraction. Letters glued to it make
 // a time period (5m, 1h, 100ms), checked by the parser against the units
 // the bin() documentation lists.
+// Guess: there is no exponent form (1e3); the documents write none, and
+// "e" would clash with a time unit.
 func (lx *lexer) number(t *token) {
 	start := lx.off
 	for lx.off < len(lx.src) && isDigit(lx.src[lx.off]) {
@@ -159,10 +161,10 @@ func (lx *lexer) number(t *token) {
 	t.text = lx.src[start:lx.off]
 }
 
-// quoted scans a string or backticked name. Guess: the documents show no
-// escapes; a backslash before the quote character, another backslash, n, r
-// or t is an escape, any other backslash stays as written, so a pattern
-// such as "a\.b" keeps its backslash.
+// quoted scans a string or backticked name.
+// Guess: the documents show no escapes; a backslash before the quote
+// character, another backslash, n, r or t is an escape, and any other
+// backslash stays as written, so a pattern such as "a\.b" keeps it.
 func (lx *lexer) quoted(q byte) string {
 	start := lx.off
 	lx.off++

@@ -246,6 +246,9 @@ func (p *parser) stats(start token) command {
 	return c
 }
 
+// sort reads "sort key [asc|desc], ...".
+// Guess: a key without a direction sorts ascending; every documented
+// example names the direction.
 func (p *parser) sort(start token) command {
 	c := &sortCmd{}
 	for {
@@ -349,12 +352,13 @@ func (p *parser) glob(c *parseCmd) {
 	c.re = regexp.MustCompile(globRegexp(pat.text))
 }
 
-// globRegexp turns a parse glob into a regular expression. Guess: the
-// documents only show examples. The pattern is searched for anywhere in
-// the value (the documented "[*] * The error was: *" extracts from a line
-// that starts with a date), each "*" takes as little as it can, except a
-// "*" that ends the pattern, which takes the rest of the value (else it
-// would always be empty); "*" matches across newlines.
+// globRegexp turns a parse glob into a regular expression. The pattern is
+// searched for anywhere in the value: the documented "[*] * The error was:
+// *" extracts from a line that starts with a date.
+// Guess: each "*" takes as little as it can, except a "*" that ends the
+// pattern, which takes the rest of the value (else it would always be
+// empty, and the documented example gets "DataIntegrityException"); "*"
+// matches across newlines. The documents only show examples.
 func globRegexp(glob string) string {
 	parts := strings.Split(glob, "*")
 	var b strings.Builder

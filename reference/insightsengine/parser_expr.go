@@ -6,9 +6,10 @@ import (
 )
 
 // Expression grammar. The documents list the operators but not their
-// precedence. Guess, the usual one: or < and < not < comparison (= != < <=
-// > >= like =~ in) < + - < * / % < ^ (right-associative) < unary minus and
-// "!" < member access and indexing.
+// precedence.
+// Guess: the usual one, or < and < not < comparison (= != < <= > >= like
+// =~ in) < + - < * / % < ^ (right-associative) < unary minus and "!" <
+// member access and indexing.
 
 func (p *parser) expr() expr { return p.or() }
 
@@ -119,9 +120,9 @@ func (p *parser) power() expr {
 	return x
 }
 
-// unary handles "-x" and "!x". Guess: "!" is not in the operator tables,
-// but "!=" is, and published queries write filter !ispresent(x); it is
-// read as not.
+// unary handles "-x" and "!x".
+// Guess: "!" is read as not. It is not in the operator tables, but "!="
+// is, and published queries write filter !ispresent(x).
 func (p *parser) unary() expr {
 	switch p.tok.kind {
 	case tMinus:
@@ -224,8 +225,8 @@ func (p *parser) primary() expr {
 		}
 		// Guess: the documents write strcontains(s, v, true), so a bare
 		// true or false is a boolean; a field so named needs backticks.
-		if b, err := strconv.ParseBool(strings.ToLower(t.text)); err == nil && (len(t.text) > 1) {
-			return &boolLit{span{t.off, t.end}, b}
+		if lower := strings.ToLower(t.text); lower == "true" || lower == "false" {
+			return &boolLit{span{t.off, t.end}, lower == "true"}
 		}
 		return &fieldRef{span{t.off, t.end}, []string{t.text}}
 	}

@@ -91,8 +91,9 @@ type stage interface {
 // sort orders them, and stats emits its groups in order of first
 // appearance. dedup and limit on unordered events first order them by
 // @timestamp descending, the default the dedup page states ("the default
-// descending sort order using @timestamp is used"); Guess: limit behaves
-// the same way, returning the most recent events.
+// descending sort order using @timestamp is used").
+// Guess: limit behaves the same way, returning the most recent events, as
+// the limit page's examples (sort @timestamp desc | limit 25) suggest.
 func (q *Query) pipeline(ctx *evalCtx, sink stage) stage {
 	ordered := make([]bool, len(q.cmds)+1)
 	for i, cmd := range q.cmds {
@@ -310,9 +311,10 @@ func (s *dedupStage) push(r *row) error {
 
 func (s *dedupStage) flush() error { return s.next.flush() }
 
-// sinkStage collects the output rows. Guess: past maxRows rows it keeps
-// the first maxRows in the pipeline's order, or the most recent ones when
-// nothing ordered the rows, as CloudWatch returns at most 10,000.
+// sinkStage collects the output rows. CloudWatch returns at most 10,000.
+// Guess: past maxRows rows it keeps the first maxRows in the pipeline's
+// order, or the most recent ones when nothing ordered the rows, the same
+// default order that dedup uses.
 type sinkStage struct {
 	q       *Query
 	ctx     *evalCtx

@@ -45,13 +45,14 @@ var periodUnits = func() map[string]string {
 }()
 
 // periodCaps: "The cap for ms is 1000, the caps for s and m are 60, and
-// the cap for h is 24", so bin(300s) runs as 60 seconds. Guess: the larger
-// units have no cap.
+// the cap for h is 24", so bin(300s) runs as 60 seconds.
+// Guess: the larger units have no cap; the note names none.
 var periodCaps = map[string]int64{"ms": 1000, "s": 60, "m": 60, "h": 24}
 
 // maxPeriodCount bounds the larger units, which have no documented cap,
-// so that a period always fits in a time.Duration. Guess: CloudWatch keeps
-// logs for at most a few years; 100000 of any unit is far beyond that.
+// so that a period always fits in a time.Duration.
+// Guess: 100000 of any unit is far beyond what any log group holds, so a
+// larger count is a mistake worth reporting.
 const maxPeriodCount = 100000
 
 var fixedUnits = map[string]time.Duration{
@@ -82,10 +83,12 @@ func (p *parser) period(t token) expr {
 }
 
 // floorTime truncates t to a multiple of the period. Fixed units count from
-// the Unix epoch. Guesses: weeks start on Monday (counted from Monday
-// 1970-01-05); months, quarters and years are calendar months counted from
+// the Unix epoch.
+// Guess: weeks start on Monday (counted from Monday 1970-01-05), as ISO
+// weeks do.
+// Guess: months, quarters and years are calendar months counted from
 // January 1970, so 1mo buckets start on the 1st and 1q in January, April,
-// July and October.
+// July and October; their lengths vary, so a fixed length would drift.
 func floorTime(t time.Time, p period) time.Time {
 	t = t.UTC()
 	if months, ok := calendarMonths[p.unit]; ok {
@@ -158,7 +161,8 @@ func fnDateceil(_ *evalCtx, _ *row, args []any) any {
 // fnFromMillis interprets a number as milliseconds since the Unix epoch.
 func fnFromMillis(_ *evalCtx, _ *row, args []any) any {
 	f, ok := toNumber(args[0])
-	// Guess: beyond year 9999 either way is not a timestamp.
+	// Guess: beyond year 9999 either way is not a timestamp; RFC 3339, the
+	// result format, has four-digit years.
 	if !ok || math.Abs(f) > 253402300799999 {
 		return nil
 	}
@@ -166,8 +170,10 @@ func fnFromMillis(_ *evalCtx, _ *row, args []any) any {
 }
 
 // fnToMillis: "toMillis(@timestamp) converts the timestamp
-// 2022-01-14T13:18:031.000-08:00 to 1642195111000". Guess: anything but a
-// timestamp gives null.
+// 2022-01-14T13:18:031.000-08:00 to 1642195111000".
+// Guess: anything but a timestamp gives null, text that looks like a time
+// included, since published guides warn that @timestamp and text do not
+// compare.
 func fnToMillis(_ *evalCtx, _ *row, args []any) any {
 	t, ok := args[0].(time.Time)
 	if !ok {
@@ -177,9 +183,10 @@ func fnToMillis(_ *evalCtx, _ *row, args []any) any {
 }
 
 // fnNow is "the time that the query processing was started, in epoch
-// seconds". Guess: a query runs when its time range ends, so now() is
-// Options.End; Parse's checks make Run refuse now() without an End, which
-// keeps results reproducible.
+// seconds".
+// Guess: a query runs when its time range ends, as a scheduled query does,
+// so now() is Options.End; Run refuses now() without an End, which keeps
+// results reproducible.
 func fnNow(c *evalCtx, _ *row, _ []any) any {
 	return float64(c.opt.End.Unix())
 }

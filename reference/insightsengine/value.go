@@ -21,7 +21,9 @@ import (
 // *regexp.Regexp.
 //
 // Guess: a field assigned a null value (fields coalesce(a, b) as c with
-// both missing) is the same as a missing field: ispresent(c) is false.
+// both missing) is the same as a missing field: ispresent(c) is false. The
+// documents know one "null" (coalesce returns "the first non-null value")
+// and one test for presence.
 
 // jsonValue is an object or array from jsonParse. It keeps the JSON text
 // and reads members on access, so a query that reads three members of a
@@ -169,9 +171,10 @@ var numberText = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]
 // toNumber converts a value for arithmetic and numeric functions. A
 // string converts when it is a decimal number (the documented queries do
 // arithmetic and comparisons on fields that parse extracted as text, such
-// as statusCode >= 400). Guess: a boolean is 1 or 0, the values the
-// documents show for ispresent in results; a timestamp is not a number
-// (toMillis converts it), nor is a map or list.
+// as statusCode >= 400).
+// Guess: a boolean is 1 or 0, the values the documents show for ispresent
+// in results; a timestamp is not a number (toMillis converts it), nor is a
+// map or list.
 func toNumber(v any) (float64, bool) {
 	switch v := v.(type) {
 	case float64:
@@ -193,8 +196,9 @@ func toNumber(v any) (float64, bool) {
 
 // toText converts a value for string functions. "Maps and lists are
 // treated as null for string, number, and datetime functions" (Structure
-// types, CWL_QuerySyntax-operations-functions.html). Guess: numbers print
-// in shortest form, booleans as 1 and 0, timestamps in RFC 3339.
+// types, CWL_QuerySyntax-operations-functions.html).
+// Guess: numbers print in shortest form, booleans as 1 and 0 (as results
+// show them), timestamps in RFC 3339.
 func toText(v any) (string, bool) {
 	switch v := v.(type) {
 	case string:
@@ -219,9 +223,10 @@ func formatNumber(f float64) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
-// truthy decides whether filter keeps an event. Guess: true and any
-// non-zero number (isempty and strcontains return 1 or 0) keep it;
-// anything else, null included, drops it.
+// truthy decides whether filter keeps an event.
+// Guess: true and any non-zero number keep it, since isempty and
+// strcontains return 1 or 0 and are used as conditions; anything else,
+// null included, drops it.
 func truthy(v any) bool {
 	switch v := v.(type) {
 	case bool:
@@ -234,15 +239,16 @@ func truthy(v any) bool {
 
 // compare applies a comparison operator. The documents say comparison
 // operators "accept all data types as arguments and return a Boolean
-// result", and that comparing a map or list to anything is false. Guesses,
-// pinned in TestMissingFieldSemantics and TestCompare: a missing value
-// makes every comparison false (so x != 5 drops events without x); two
-// timestamps compare in time; a number or boolean against a string that
-// holds a number compares numerically (the filter page matches statusCode
-// in [300,400,500] on text); two strings compare as text, even when both
-// hold numbers; any other pair (a number and other text, a timestamp and
-// anything but a timestamp, which published guides say matches nothing)
-// is unordered: only != holds.
+// result", and that comparing a map or list to anything is false; the
+// filter page matches statusCode in [300,400,500] on text, so a number
+// against a string that holds a number compares numerically. The rest is
+// pinned in TestMissingFieldSemantics and TestCompare.
+// Guess: a missing value makes every comparison false (so x != 5 drops
+// events without x), since comparisons return a Boolean, never null.
+// Guess: two timestamps compare in time; two strings compare as text, even
+// when both hold numbers; any other pair (a number and other text, a
+// timestamp and anything but a timestamp, which published guides say
+// matches nothing) is unordered: only != holds.
 func compare(op string, a, b any) bool {
 	if a == nil || b == nil || isStructure(a) || isStructure(b) {
 		return false
@@ -304,8 +310,9 @@ func cmpFloat(x, y float64) int {
 }
 
 // groupKey encodes a value so that values Logs Insights treats as equal
-// share a key: for stats groups, count_distinct and dedup. Guess: a number
-// and a string holding that number are different keys, as are 1 and true.
+// share a key: for stats groups, count_distinct and dedup.
+// Guess: a number and a string holding that number are different keys, as
+// are 1 and true: grouping keeps values as the log wrote them.
 func groupKey(v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -345,11 +352,12 @@ func outputValue(v any) any {
 // runs of digits and runs of other characters, "non-numeric portions by
 // their Unicode values, and ... numeric portions by their length first and
 // then by their numerical value". The page's worked example is pinned in
-// TestNaturalSort. Guesses: a missing value sorts before everything; a
-// timestamp is the number of its epoch milliseconds; numbers equal in value
-// ("01" and "1") fall back to their text, which the example's "01" before
-// "1" needs; a digit run against another run compares by Unicode, as the
-// example's "2345_" before "@" shows.
+// TestNaturalSort; its "01" before "1" needs numbers equal in value to fall
+// back to their text, and its "2345_" before "@" shows a digit run
+// compared with another run by Unicode.
+// Guess: a missing value sorts before everything, so that desc puts it
+// last and top-N queries skip it; a timestamp is the number of its epoch
+// milliseconds.
 func naturalCompare(a, b any) int {
 	if a == nil || b == nil {
 		return boolRank(a != nil) - boolRank(b != nil)

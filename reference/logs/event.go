@@ -45,8 +45,8 @@ type LogEvent struct {
 	// engine uses. A record without a parseable eventTime has the zero
 	// time: it falls outside any bounded time range.
 	Timestamp time.Time
-	// IngestionTime is @ingestionTime. Guess: equal to Timestamp, since
-	// fixture logs carry no delivery time.
+	// IngestionTime is @ingestionTime.
+	// Guess: equal to Timestamp, since fixture logs carry no delivery time.
 	IngestionTime time.Time
 	// LogStream is @logStream: "<recipientAccountId>_CloudTrail_<awsRegion>",
 	// the stream CloudTrail creates per account and region.
@@ -113,15 +113,17 @@ func (e *LogEvent) discover() {
 // hold for it. It fails when the record is not one JSON object.
 //
 // Discovery walks the JSON in document order, depth first, and keeps the
-// first LogEventFieldLimit leaves. Guess: the documents give the limit but
-// not which fields survive it; document order is the reading that
-// opentelemetry-collector-contrib issue #26697 relies on when it proposes
-// moving rarely-queried attributes "to the bottom" of EMF entries so the
-// 200-field cut falls on them. Also guesses, each pinned in event_test.go:
-// a JSON null is a leaf (it counts toward the limit, with a nil value); an
-// empty object or array has no leaf and yields no field; objects and arrays
-// themselves are not fields; a name starting with "@" gets a second "@", as
-// the page says for discovered names.
+// first LogEventFieldLimit leaves; a name starting with "@" gets a second
+// "@", as the discovered-fields page says. Each choice is pinned in
+// event_test.go.
+// Guess: the documents give the limit but not which fields survive it;
+// document order is the reading that opentelemetry-collector-contrib issue
+// #26697 relies on when it proposes moving rarely-queried attributes "to
+// the bottom" of EMF entries so that the 200-field cut falls on them.
+// Guess: a JSON null is a leaf (it counts toward the limit, with a nil
+// value); an empty object or array has no leaf and yields no field;
+// objects and arrays themselves are not fields. The page's examples only
+// ever name leaves.
 func ToLogEvent(rec Record) (LogEvent, error) {
 	ev := LogEvent{Message: string(rec.Raw), Source: rec.Source, Index: rec.Index}
 	if !gjson.Valid(ev.Message) {

@@ -227,14 +227,35 @@ func convert(v gjson.Result, typ string) any {
 			return true
 		case v.Type == gjson.False:
 			return false
-		case v.Type == gjson.String && strings.EqualFold(v.Str, "true"):
+		case v.Type == gjson.String && asciiEqualFold(v.Str, "true"):
 			return true
-		case v.Type == gjson.String && strings.EqualFold(v.Str, "false"):
+		case v.Type == gjson.String && asciiEqualFold(v.Str, "false"):
 			return false
 		}
 		return nil
 	}
 	return stringValue(v)
+}
+
+// asciiEqualFold compares ignoring the case of ASCII letters only: "any
+// case" of "false" is not "falſe", which strings.EqualFold would accept.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // stringValue is the text a string column holds for a field's value.

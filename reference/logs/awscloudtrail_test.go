@@ -143,6 +143,10 @@ func TestToAWSCloudTrail(t *testing.T) {
 		raw:  `{"readOnly": "True", "managementEvent": "yes", "userIdentity": {"sessionContext": {"attributes": {"mfaAuthenticated": 1}}}}`,
 		want: rowWith(map[string]any{"ReadOnly": true}),
 	}, {
+		name: "bool columns fold ASCII case only: FALſE (long s) is not false",
+		raw:  `{"readOnly": "FALSE", "managementEvent": "FALſE"}`,
+		want: rowWith(map[string]any{"ReadOnly": false}),
+	}, {
 		name: "datetime columns: Panther's form with a space reads as UTC; an unreadable time is null",
 		raw: `{"eventTime": "2024-12-16 18:41:07.000000000",
 			"userIdentity": {"sessionContext": {"attributes": {"creationDate": "redacted"}}}}`,

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCheckSeed(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	seedFile(t, dir)
+	code, stdout, stderr := run("check", "seed.yaml")
+	if code != ExitOK || stdout != "" || stderr != "ruleport check: 0 errors, 0 warnings in 1 file\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestCheckCorpus: every finding about the corpus, sorted by file and
+// position (the same problems TestConvertCorpus pins), and exit 2
+// because one file is not valid YAML.
+func TestCheckCorpus(t *testing.T) {
+	t.Chdir(filepath.Join(sharedDir, "corpus"))
+	var files []string
+	for _, pattern := range []string{"*/*.yaml", "*/*.json", "*/*/*.yaml"} {
+		m, _ := filepath.Glob(pattern)
+		files = append(files, m...)
+	}
+	code, stdout, stderr := run(append([]string{"check"}, files...)...)
+	want := []string{
+		"aws/AWS_ChangeToVPC.yaml:16:14: invalid YAML: mapping values are not allowed in this context",
+		"aws/AWS_ConfigServiceResourceDeletion.yaml:53:27: format has 4 {{column}} placeholders; the limit is 3",
+		`aws/AWS_GuardDuty_template.yaml:17:3: warning: query is a plain multi-line scalar, so YAML joins its lines with spaces and the // comment at 31:3 comments out the rest of the query; write "query: |" to keep its lines`,
+		`aws/AWS_GuardDuty_template.yaml:99:21: identifier "Address" is mapped twice in one entity`,
+		`aws/NRT_AWS_ConsoleLogonWithoutMFA.json:23:9: unknown key "status" in alert rule properties: status exists only in the YAML form; ARM alertRules properties have no status`,
+		`aws/NRT_AWS_ConsoleLogonWithoutMFA.json:46:9: unknown key "name" in alert rule properties: ARM calls the rule's name "displayName"`,
+		`other/OktaUserSessionImpersonation.yaml:21:5: technique "TA0006" is not a MITRE ATT&CK id such as T1078 or T1078.004`,
+	}
+	if diff := cmp.Diff(want, strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if code != ExitBadInput || stderr != "ruleport check: 6 errors, 1 warning in 92 files\n" {
+		t.Errorf("exit %d, stderr %q; want 2 and the summary", code, stderr)
+	}
+}
+
+// TestCheckExitCodes: errors make exit 1, warnings alone do not fail,
+// unreadable input is exit 2.
+func TestCheckExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	seed := string(mustReadSeed(t))
+	writeFile(t, dir, "warn.yaml", []byte(strings.Replace(seed, "triggerThreshold: 0", "triggerThreshold: 20000", 1)))
+	writeFile(t, dir, "err.yaml", []byte(strings.Replace(seed, "severity: Medium", "severity: Critical", 1)))
+	// SubTechniques is an alert property of the API that azurerm's
+	// dynamic_property refuses: only the Terraform schema check sees it.
+	writeFile(t, dir, "tf.yaml", []byte(seed+"alertDetailsOverride:\n  alertDynamicProperties:\n    - alertProperty: SubTechniques\n      value: UserAgent\n"))
+	cases := []struct {
+		args   []string
+		code   int
+		stdout string
+	}{
+		{[]string{"check", "warn.yaml"}, ExitOK, "warn.yaml:13:19: warning: triggerThreshold 20000 is over 10000, the Azure-Sentinel template CI limit\n"},
+		{[]string{"check", "err.yaml"}, ExitProblem, `err.yaml:5:11: severity "Critical" is not one of High, Medium, Low, Informational` + "\n"},
+		// The seed has 67 lines; the property is on line 70, after "    - alertProperty: ".
+		{[]string{"check", "tf.yaml"}, ExitProblem, `tf.yaml:70:22: sentinel-tf: azurerm_sentinel_alert_rule_scheduled alert_details_override[0].dynamic_property[0].name: value "SubTechniques" is not one of AlertLink, ConfidenceLevel, ConfidenceScore, ExtendedLinks, ProductComponentName, ProductName, ProviderName, RemediationSteps, Techniques` + "\n"},
+		{[]string{"check", "warn.yaml", "missing.yaml", "err.yaml"}, ExitBadInput, "err.yaml:5:11: severity \"Critical\" is not one of High, Medium, Low, Informational\nmissing.yaml: no such file\nwarn.yaml:13:19: warning: triggerThreshold 20000 is over 10000, the Azure-Sentinel template CI limit\n"},
+	}
+	for _, c := range cases {
+		code, stdout, _ := run(c.args...)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d", c.args, code, c.code)
+		}
+		if diff := cmp.Diff(c.stdout, stdout); diff != "" {
+			t.Errorf("%v: stdout (-want +got):\n%s", c.args, diff)
+		}
+	}
+	if code, _, stderr := run("check"); code != ExitBadInput || !strings.HasPrefix(stderr, "ruleport check: give one or more RULE files\n") {
+		t.Errorf("check without files: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func mustReadSeed(t *testing.T) []byte {
+	t.Helper()
+	p := seedFile(t, t.TempDir())
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

@@ -217,3 +217,58 @@ var everyFieldPaths = []string{
 	"sentinelEntitiesMappings[0]", "sentinelEntitiesMappings[0].columnName", "severity", "status", "suppressionDuration",
 	"suppressionEnabled", "tactics", "tactics[0]", "tags", "triggerOperator", "triggerThreshold", "version",
 }
+
+// TestLiteralBlock: headers follow YAML 1.2 §8.1 (chomping "-" for no
+// final newline, "+" for several, an indentation indicator when the text
+// starts with a space), and yaml.v3 reads every block back to the text.
+func TestLiteralBlock(t *testing.T) {
+	cases := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"a\nb\n", "|\n  a\n  b\n", true},
+		{"a\nb", "|-\n  a\n  b\n", true},
+		{"a\nb\n\n", "|+\n  a\n  b\n\n", true},
+		{"a \non \n", "|\n  a \n  on \n", true}, // trailing spaces, which yaml.v3 will not write as a block
+		{" a\nb\n", "|2\n   a\n  b\n", true},
+		{"\n\n a\n", "|2\n\n\n   a\n", true},
+		{"a\n\n  b\n", "|\n  a\n\n    b\n", true},
+		{"\tx\ny\n", "|2\n  \tx\n  y\n", true},
+		{"one line", "", false},
+		{"\n\n", "", false},
+		{"bell\x07\n", "", false},
+		{"cr\r\n", "", false},
+	}
+	for _, c := range cases {
+		got, ok := literalBlock(c.in, 2)
+		if got != c.want || ok != c.ok {
+			t.Errorf("literalBlock(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		var back struct{ Q string }
+		if err := yaml.Unmarshal([]byte("q: "+got), &back); err != nil || back.Q != c.in {
+			t.Errorf("yaml.v3 reads %q back as %q (%v), want %q", got, back.Q, err, c.in)
+		}
+	}
+}
+
+// TestWriteYAMLQueryStaysABlock: a query with trailing spaces on a line
+// (corpus/other/NRT_PIMElevationRequestRejected.yaml has "on ") is still
+// written as a literal block.
+func TestWriteYAMLQueryStaysABlock(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(sharedDir, "corpus/other/NRT_PIMElevationRequestRejected.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := load1(t, "pim.yaml", data)
+	out, err := WriteYAML(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out, []byte("query: |\n  AuditLogs\n  | where ActivityDisplayName =~ 'Add member to role request denied (PIM activation)'\n  | mv-apply ResourceItem = TargetResources on \n")) {
+		t.Errorf("the query is not a literal block:\n%s", out)
+	}
+}

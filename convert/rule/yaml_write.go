@@ -23,10 +23,25 @@ var yamlOperators = map[string]string{
 // differ from the defaults WriteARM would restore (enabled, suppression
 // off for one hour), so YAML -> ARM -> YAML -> ARM is stable.
 func WriteYAML(r *Rule) ([]byte, error) {
-	w := &yamlWriter{m: &yaml.Node{Kind: yaml.MappingNode}}
+	out, err := writeYAML(r, true)
+	if err != nil {
+		return nil, err
+	}
+	// yaml.v3 writes a string it cannot make a literal block as a quoted
+	// one, which is exact but unreadable for a query; writeYAML writes
+	// the top-level blocks itself. Reading the result back guards that.
+	var back struct{ Query, Description string }
+	if yaml.Unmarshal(out, &back) != nil || back.Query != r.Query || back.Description != r.Description {
+		return writeYAML(r, false)
+	}
+	return out, nil
+}
+
+func writeYAML(r *Rule, literals bool) ([]byte, error) {
+	w := &yamlWriter{m: &yaml.Node{Kind: yaml.MappingNode}, literals: literals}
 	w.str("id", r.ID)
 	w.str("name", r.Name)
-	w.str("description", r.Description)
+	w.block("description", r.Description)
 	w.str("severity", r.Severity)
 	w.str("status", r.Status)
 	if len(r.RequiredDataConnectors) > 0 {
@@ -45,7 +60,7 @@ func WriteYAML(r *Rule) ([]byte, error) {
 	if r.Tags != nil {
 		w.add("tags", r.Tags)
 	}
-	w.str("query", r.Query)
+	w.block("query", r.Query)
 	w.nested(r)
 	if !r.IsEnabled() {
 		w.add("enabled", scalar("!!bool", "false"))
@@ -71,7 +86,11 @@ func WriteYAML(r *Rule) ([]byte, error) {
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	out := b.Bytes()
+	for placeholder, block := range w.blocks {
+		out = bytes.Replace(out, []byte(placeholder+"\n"), []byte(block), 1)
+	}
+	return out, nil
 }
 
 func (w *yamlWriter) nested(r *Rule) {
@@ -103,7 +122,75 @@ func (w *yamlWriter) nested(r *Rule) {
 	}
 }
 
-type yamlWriter struct{ m *yaml.Node }
+type yamlWriter struct {
+	m        *yaml.Node
+	literals bool              // write top-level multi-line strings as literal blocks here
+	blocks   map[string]string // placeholder -> the block that replaces it
+}
+
+// block adds a top-level string field, as a literal block written by
+// literalBlock when the text spans lines and one can hold it.
+func (w *yamlWriter) block(key, s string) {
+	lit, ok := literalBlock(s, 2)
+	if !w.literals || !ok {
+		w.str(key, s)
+		return
+	}
+	if w.blocks == nil {
+		w.blocks = map[string]string{}
+	}
+	placeholder := fmt.Sprintf("ruleport-literal-%d", len(w.blocks))
+	w.blocks[placeholder] = lit
+	w.add(key, scalar("!!str", placeholder))
+}
+
+// literalBlock writes s as a YAML literal block scalar ("|" and its
+// indicators, then the lines indented by indent spaces), following YAML
+// 1.2 §8.1: the chomping indicator says how many final line breaks
+// belong to the text ("-" none, "" one, "+" all), and an indentation
+// indicator is needed when the first non-empty line starts with a space.
+// Unlike yaml.v3's emitter it accepts lines with trailing spaces, which
+// queries have. It refuses text that is one line, has no non-empty line,
+// or holds characters YAML can only write escaped.
+func literalBlock(s string, indent int) (string, bool) {
+	if !strings.Contains(s, "\n") || strings.TrimLeft(s, "\n") == "" {
+		return "", false
+	}
+	for _, c := range s {
+		printable := c == '\t' || c == '\n' || c >= 0x20 && c <= 0x7e || c == 0x85 ||
+			c >= 0xa0 && c <= 0xd7ff || c >= 0xe000 && c <= 0xfffd && c != 0xfeff || c >= 0x10000
+		if !printable {
+			return "", false
+		}
+	}
+	body := strings.TrimRight(s, "\n")
+	header := "|"
+	// libyaml (so yaml.v3) also refuses a tab where it detects the
+	// indentation, so a first line starting with a tab gets one too.
+	if first := strings.TrimLeft(body, "\n"); first[0] == ' ' || first[0] == '\t' {
+		header += strconv.Itoa(indent)
+	}
+	switch trailing := len(s) - len(body); {
+	case trailing == 0:
+		header += "-"
+	case trailing > 1:
+		header += "+"
+	}
+	var b strings.Builder
+	b.WriteString(header + "\n")
+	lines := strings.Split(body, "\n")
+	for i := len(body); i < len(s)-1; i++ {
+		lines = append(lines, "") // kept final line breaks
+	}
+	pad := strings.Repeat(" ", indent)
+	for _, l := range lines {
+		if l != "" {
+			b.WriteString(pad + l)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String(), true
+}
 
 func (w *yamlWriter) add(key string, val *yaml.Node) {
 	w.m.Content = append(w.m.Content, text(key), val)

@@ -349,7 +349,11 @@ func (p *parser) glob(c *parseCmd) {
 	if stars != len(c.names) {
 		p.fail(pat.off, "the glob pattern has %d wildcards but %d names follow as", stars, len(c.names))
 	}
-	c.re = regexp.MustCompile(globRegexp(pat.text))
+	re, err := regexp.Compile(globRegexp(pat.text))
+	if err != nil { // only invalid UTF-8 gets here: QuoteMeta escapes the rest
+		p.fail(pat.off, "bad glob pattern: %v", err)
+	}
+	c.re = re
 }
 
 // globRegexp turns a parse glob into a regular expression. The pattern is

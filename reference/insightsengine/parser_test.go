@@ -48,6 +48,7 @@ func TestParseErrors(t *testing.T) {
 		{"limit zero", "limit 0", `1:7: limit needs a whole number from 1 to 10000, found "0"`},
 		{"limit too large", "limit 10001", `1:7: limit needs a whole number from 1 to 10000, found "10001"`},
 		{"glob count", `parse @message "a=* b=*" as a`, "1:16: the glob pattern has 2 wildcards but 1 names follow as"},
+		{"glob with invalid UTF-8 (found by FuzzParse)", "parse @message \"a=*\xff\" as a", "1:16: bad glob pattern: error parsing regexp: invalid UTF-8: `\xff`"},
 		{"glob without as", `parse @message "a=*"`, "1:21: a glob pattern needs as and one name per *"},
 		{"regex without a named group", `parse @message /a(b)/`, "1:16: a regular expression in parse needs a named group such as (?<name>...)"},
 		{"dangling dot", "fields a.", `1:10: expected a name after ".", found end of query`},

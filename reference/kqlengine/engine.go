@@ -94,8 +94,18 @@ func (e *engine) fail(err error) {
 
 // run evaluates the statements of q and drains the result.
 func (e *engine) run(q *kql.Query) (alerts.Table, error) {
+	rel, err := e.evaluate(q)
+	if err != nil {
+		return alerts.Table{}, err
+	}
+	return e.drain(rel)
+}
+
+// evaluate binds the statements of q and returns the result relation,
+// whose rows are not read yet.
+func (e *engine) evaluate(q *kql.Query) (*relation, error) {
 	if q == nil {
-		return alerts.Table{}, errorf(kql.NoPos, "no query")
+		return nil, errorf(kql.NoPos, "no query")
 	}
 	e.planStreaming(q)
 	var sc *scope
@@ -105,26 +115,26 @@ func (e *engine) run(q *kql.Query) (alerts.Table, error) {
 		case *kql.LetStmt:
 			next, err := e.bindLet(sc, s)
 			if err != nil {
-				return alerts.Table{}, err
+				return nil, err
 			}
 			sc = next
 		case *kql.ExprStmt:
 			if result != nil {
-				return alerts.Table{}, unsupportedf(s.Pos(), "a query with more than one result")
+				return nil, unsupportedf(s.Pos(), "a query with more than one result")
 			}
 			rel, err := e.tabular(s.X, sc)
 			if err != nil {
-				return alerts.Table{}, err
+				return nil, err
 			}
 			result = rel
 		default:
-			return alerts.Table{}, unsupportedf(st.Pos(), "statement %T", st)
+			return nil, unsupportedf(st.Pos(), "statement %s", typeName(st))
 		}
 	}
 	if result == nil {
-		return alerts.Table{}, errorf(q.EOF, "the query has no tabular result")
+		return nil, errorf(q.EOF, "the query has no tabular result")
 	}
-	return e.drain(result)
+	return result, nil
 }
 
 // drain reads every row of rel into an alerts table of output values.

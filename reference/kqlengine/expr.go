@@ -380,9 +380,16 @@ func (c *compiler) index(x *kql.IndexExpr) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Kusto.Language names d["a"] d_a, d[0] d_0, and d[-1] or d[i] d_.
+	out.name = joinName(base.name, "")
 	if idx.konst {
-		if s, ok := idx.val.(string); ok {
-			out.name = joinName(base.name, s)
+		switch k := idx.val.(type) {
+		case string:
+			out.name = joinName(base.name, k)
+		case int64:
+			if k >= 0 {
+				out.name = joinName(base.name, itoa(int(k)))
+			}
 		}
 	}
 	return out, nil

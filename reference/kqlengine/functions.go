@@ -91,7 +91,45 @@ func (c *compiler) call(x *kql.CallExpr) (*expr, error) {
 		}
 		args[i] = e
 	}
-	return spec.build(c, x, args)
+	out, err := spec.build(c, x, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(args) > 0 && (out == args[0] || out == args[len(args)-1]) {
+		k := *out // a builder that returned an argument as-is must not rename it
+		out = &k
+	}
+	out.name = resultName(name, args)
+	return out, nil
+}
+
+// firstArgNamed are the functions whose result column takes the name of
+// their first argument's column, and prefixNamed those whose name is
+// prefix_argument: the names Microsoft's Kusto.Language binder gives them
+// (tools/node/kusto-check.js: "T | project tostring(s)" outputs column s,
+// "T | project strlen(s)" outputs strlen_s, "T | project tolower(s)"
+// outputs Column1). Other calls get ColumnN.
+var (
+	firstArgNamed = map[string]bool{
+		"tostring": true, "toint": true, "tolong": true, "toreal": true, "todouble": true,
+		"tobool": true, "toboolean": true, "todatetime": true, "totimespan": true, "toguid": true,
+		"parse_json": true, "parsejson": true, "todynamic": true, "toobject": true,
+		"split": true, "bin": true, "floor": true, "startofday": true, "abs": true,
+	}
+	prefixNamed = map[string]bool{"strlen": true}
+)
+
+func resultName(fn string, args []*expr) string {
+	if len(args) == 0 {
+		return ""
+	}
+	switch {
+	case firstArgNamed[fn]:
+		return args[0].name
+	case prefixNamed[fn] && args[0].name != "":
+		return fn + "_" + args[0].name
+	}
+	return ""
 }
 
 func argCount(s fnSpec) string {

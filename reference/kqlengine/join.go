@@ -1,6 +1,7 @@
 package kqlengine
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/ruleport/ruleport/convert/kql"
@@ -312,13 +313,16 @@ func zeroRow(cols []Column) []any {
 // appearance, filling absent ones with nulls; kind=inner keeps the columns
 // all tables share.
 func (e *engine) union(first *relation, params []*kql.Param, tables []kql.Expr, pos kql.Pos, sc *scope) (*relation, error) {
-	inner := false
+	inner, fuzzy := false, false
 	for _, p := range params {
 		v, _ := p.Value.(*kql.Ident)
-		switch {
-		case strings.EqualFold(p.Name.Name, "kind") && v != nil && (v.Name == "inner" || v.Name == "outer"):
+		lit, _ := p.Value.(*kql.BasicLit)
+		switch name := strings.ToLower(p.Name.Name); {
+		case name == "kind" && v != nil && (v.Name == "inner" || v.Name == "outer"):
 			inner = v.Name == "inner"
-		case strings.HasPrefix(strings.ToLower(p.Name.Name), "hint."):
+		case name == "isfuzzy" && lit != nil && lit.Kind == kql.LitBool:
+			fuzzy = strings.EqualFold(lit.Raw, "true")
+		case strings.HasPrefix(name, "hint."):
 		default:
 			return nil, unsupportedf(p.Pos(), "union parameter %s", p.Name.Name)
 		}
@@ -329,10 +333,18 @@ func (e *engine) union(first *relation, params []*kql.Param, tables []kql.Expr, 
 	}
 	for _, t := range tables {
 		r, err := e.tabular(t, sc)
+		if fuzzy && errors.Is(err, errUnknownTable) {
+			// isfuzzy=true: "The set of union sources is reduced to the set
+			// of table references that exist" (union operator page).
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
 		rels = append(rels, r)
+	}
+	if len(rels) == 0 {
+		return nil, errorf(pos, "union: none of the tables exists")
 	}
 	cols, err := unionColumns(rels, inner, pos)
 	if err != nil {

@@ -1,6 +1,7 @@
 package kqlengine
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/ruleport/ruleport/convert/kql"
@@ -58,6 +59,10 @@ func (e *engine) bindLet(sc *scope, s *kql.LetStmt) (*scope, error) {
 	return &scope{parent: sc, name: s.Name.Name, b: b}, nil
 }
 
+// errUnknownTable marks the error for a table the run does not have, which
+// union isfuzzy=true skips.
+var errUnknownTable = errors.New("unknown table")
+
 // tabularFuncs are the functions whose result is a table.
 var tabularFuncs = map[string]bool{"materialize": true, "table": true, "externaldata": true, "view": true, "datatable": true, "range": false}
 
@@ -95,7 +100,7 @@ func (e *engine) tabular(x kql.Expr, sc *scope) (*relation, error) {
 		if t, ok := e.tables[x.Name]; ok {
 			return t.open(x.Pos())
 		}
-		return nil, errorf(x.Pos(), "unknown table %s", x.Name)
+		return nil, &Error{Pos: x.Pos(), Msg: "unknown table " + x.Name, Err: errUnknownTable}
 	case *kql.ParenExpr:
 		return e.tabular(x.X, sc)
 	case *kql.PipeExpr:

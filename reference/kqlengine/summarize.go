@@ -78,9 +78,9 @@ func (e *engine) summarize(src *relation, op *kql.SummarizeOp, sc *scope) (*rela
 	}}, nil
 }
 
-// compileKeys compiles the by expressions. bin(x, ...) and floor(x, ...)
-// keep the name of x, as in the summarize page's "by bin(StartTime, 1d)"
-// example, whose output column is StartTime.
+// compileKeys compiles the by expressions. bin(x, ...) keeps the name of
+// x, as in the summarize page's "by bin(StartTime, 1d)" example, whose
+// output column is StartTime (see resultName).
 func (s *summarizer) compileKeys(keys []kql.Expr) error {
 	gen := 0
 	for _, k := range keys {
@@ -100,11 +100,6 @@ func (s *summarizer) compileKeys(keys []kql.Expr) error {
 		}
 		if name == "" {
 			name = x.name
-		}
-		if call, ok := valueX.(*kql.CallExpr); ok && name == "" && (call.Fun.Name == "bin" || call.Fun.Name == "floor") && len(call.Args) > 0 {
-			if a, err := s.in.expr(call.Args[0]); err == nil {
-				name = a.name
-			}
 		}
 		auto := name == ""
 		if auto {
@@ -163,7 +158,7 @@ func (s *summarizer) compileAgg(a kql.Expr, cols []Column, sc *scope) error {
 	switch {
 	case len(names) == 1:
 		col.name = names[0].Name
-	case calls == 1 && isCall(valueX):
+	case calls == 1 && isCall(valueX) && defaultName != "":
 		col.name, col.auto = defaultName, true
 	default:
 		col.name, col.auto = "Column1", true
@@ -242,6 +237,10 @@ func (s *summarizer) compileAggCall(x *kql.CallExpr) (*aggDef, string, error) {
 	arg := ""
 	if len(args) > 0 {
 		arg = args[0].name
+	}
+	if x.Fun.Name == "take_any" {
+		// Kusto.Language names take_any(s) s, and any(s) any_s.
+		return def, arg, nil
 	}
 	return def, spec.prefix + "_" + arg, nil
 }

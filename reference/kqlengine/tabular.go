@@ -473,41 +473,28 @@ func (e *engine) top(src *relation, op *kql.TopOp, sc *scope) (*relation, error)
 	return e.sort(src, []*kql.SortKey{op.Key}, sc, n)
 }
 
-// distinct returns the distinct combinations of the listed columns (or of
-// all columns, for *), in order of first appearance
-// (https://learn.microsoft.com/kusto/query/distinct-operator).
+// distinct returns the distinct combinations of the listed columns or
+// expressions (or of all columns, for *), in order of first appearance
+// (https://learn.microsoft.com/kusto/query/distinct-operator). Dynamic
+// values cannot be compared, so they are refused, as Kusto does.
 func (e *engine) distinct(src *relation, op *kql.DistinctOp, sc *scope) (*relation, error) {
-	var idx []int
-	for _, it := range op.Exprs {
-		if _, ok := it.(*kql.StarExpr); ok {
-			idx = idx[:0]
-			for i, c := range src.cols {
-				if c.Type == TypeDynamic {
-					return nil, errorf(it.Pos(), "distinct: column %s is dynamic; cast it first", c.Name)
-				}
-				idx = append(idx, i)
-			}
-			break
+	in := src
+	if !(len(op.Exprs) == 1 && isStar(op.Exprs[0])) {
+		rel, err := e.projectExprs(src, &kql.ProjectOp{Keyword: op.Keyword, Kind: "project", Exprs: op.Exprs}, sc)
+		if err != nil {
+			return nil, err
 		}
-		id, ok := it.(*kql.Ident)
-		if !ok {
-			return nil, unsupportedf(it.Pos(), "distinct of an expression")
-		}
-		j := -1
-		for i, c := range src.cols {
-			if c.Name == id.Name {
-				j = i
-			}
-		}
-		if j < 0 {
-			return nil, errorf(id.Pos(), "distinct: unknown column %s", id.Name)
-		}
-		if src.cols[j].Type == TypeDynamic {
-			return nil, errorf(id.Pos(), "distinct: column %s is dynamic; cast it first", id.Name)
-		}
-		idx = append(idx, j)
+		in = rel
 	}
-	in := pick(src, idx)
+	for i, c := range in.cols {
+		if c.Type == TypeDynamic {
+			pos := op.Pos()
+			if i < len(op.Exprs) {
+				pos = op.Exprs[i].Pos()
+			}
+			return nil, errorf(pos, "distinct: column %s is dynamic; cast it first", c.Name)
+		}
+	}
 	seen := map[string]bool{}
 	var buf []byte
 	return &relation{cols: in.cols, next: func() ([]any, error) {
@@ -526,4 +513,9 @@ func (e *engine) distinct(src *relation, op *kql.DistinctOp, sc *scope) (*relati
 			}
 		}
 	}}, nil
+}
+
+func isStar(x kql.Expr) bool {
+	_, ok := x.(*kql.StarExpr)
+	return ok
 }

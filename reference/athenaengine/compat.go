@@ -82,6 +82,28 @@ var macros = []string{
 	// Trino's Java-syntax extras (lookaround, backreferences) fail here.
 	`CREATE OR REPLACE MACRO regexp_like(s, pattern) AS regexp_matches(s, pattern)`,
 
+	// regexp_extract(string, pattern[, group]): the first match, NULL when
+	// there is none (regexp.md); DuckDB returns ''.
+	`CREATE OR REPLACE MACRO regexp_extract(s, pattern) AS
+			CASE WHEN regexp_matches(s, pattern) THEN system.main.regexp_extract(s, pattern) END,
+		(s, pattern, grp) AS
+			CASE WHEN regexp_matches(s, pattern) THEN system.main.regexp_extract(s, pattern, grp) END`,
+
+	// regexp_replace(string, pattern[, replacement]): every match replaced,
+	// $g naming a group (Java's syntax); DuckDB replaces the first match
+	// only unless told 'g', and writes groups as \g. The Go function
+	// translates the replacement (regexp.go).
+	`CREATE OR REPLACE MACRO regexp_replace(s, pattern) AS system.main.regexp_replace(s, pattern, '', 'g'),
+		(s, pattern, replacement) AS
+			system.main.regexp_replace(s, pattern, __trino_java_replacement(replacement), 'g')`,
+
+	// regexp_count(string, pattern): the number of matches.
+	`CREATE OR REPLACE MACRO regexp_count(s, pattern) AS len(regexp_extract_all(s, pattern))`,
+
+	// regexp_split(string, pattern): DuckDB's regexp_split_to_array, which
+	// also keeps trailing empty strings.
+	`CREATE OR REPLACE MACRO regexp_split(s, pattern) AS regexp_split_to_array(s, pattern)`,
+
 	// json_parse(string): validated JSON, compact (json_parse('[1, 2, 3]')
 	// is JSON '[1,2,3]'); invalid text is an error, NULL under TRY. DuckDB's
 	// builtin json_extract(s, '$') does both. (DuckDB's own json(x) is a

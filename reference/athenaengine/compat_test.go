@@ -247,8 +247,18 @@ var compatStringsAndArraysCases = []compatCase{
 	{"strpos found", `strpos('jane@corp', '@')`, int64(5), ""},
 	{"strpos missing", `strpos('jane', '@')`, int64(0), ""},
 	{"lower", `lower('RunInstances')`, "runinstances", ""},
-	// regexp.md example.
+	// regexp.md examples.
 	{"doc regexp_like", `regexp_like('1a 2b 14m', '\d+b')`, true, ""},
+	{"doc regexp_extract", `regexp_extract('1a 2b 14m', '\d+')`, "1", ""},
+	{"doc regexp_extract group", `regexp_extract('1a 2b 14m', '(\d+)([a-z]+)', 2)`, "a", ""},
+	{"regexp_extract no match is null", `regexp_extract('abc', '\d+')`, nil, ""},
+	{"doc regexp_extract_all", `regexp_extract_all('1a 2b 14m', '\d+')`, []any{"1", "2", "14"}, ""},
+	{"doc regexp_extract_all group", `regexp_extract_all('1a 2b 14m', '(\d+)([a-z]+)', 2)`, []any{"a", "b", "m"}, ""},
+	{"doc regexp_count", `regexp_count('1a 2b 14m', '\s*[a-z]+\s*')`, int64(3), ""},
+	{"doc regexp_replace remove", `regexp_replace('1a 2b 14m', '\d+[ab] ')`, "14m", ""},
+	{"doc regexp_replace groups", `regexp_replace('1a 2b 14m', '(\d+)([ab]) ', '3c$2 ')`, "3ca 3cb 14m", ""},
+	{"regexp_replace escaped dollar", `regexp_replace('a1', '(\d)', '\$$1')`, "a$1", ""},
+	{"doc regexp_split", `regexp_split('1a 2b 14m', '\s*[a-z]+\s*')`, []any{"1", "2", "14", ""}, ""},
 	{"coalesce", `COALESCE(NULL, '', 'x')`, "", ""},
 }
 

@@ -6,9 +6,10 @@
 //
 // The layer (compat.go, udf.go) defines Trino's functions where DuckDB's
 // differ: date_diff, date_trunc on dates, element_at, split_part,
-// cardinality, regexp_like, json_parse, json_extract_scalar, json_extract,
-// from_iso8601_timestamp, from_unixtime, to_unixtime, truncate,
-// date_format, format_datetime, current_timestamp(p). Integer division is
+// date_add, cardinality, regexp_like, regexp_extract, regexp_replace,
+// regexp_count, regexp_split, json_parse, json_format, json_extract_scalar,
+// json_extract, from_iso8601_timestamp, from_unixtime, to_unixtime,
+// truncate, date_format, format_datetime, current_timestamp(p). Integer division is
 // Trino's. Two rewrites of the text remain, both insertions: timestamp
 // literals with a zone, and CAST and TRY_CAST to integer types
 // (rewrite.go). Functions DuckDB already shares with Trino
@@ -25,7 +26,8 @@
 //   - CAST of varchar to double accepts what DuckDB accepts; Java's
 //     Double.parseDouble also takes "1.5d" and hexadecimal floats.
 //   - Regular expressions are RE2; Trino's Java-style lookaround and
-//     backreferences fail.
+//     backreferences fail. regexp_replace reads $0 to $9, not $10 or
+//     ${name}.
 //   - split with a limit and strpos with an instance argument are not
 //     defined and fail to bind.
 //   - Maps: element_at and cardinality take arrays only.

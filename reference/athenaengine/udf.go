@@ -59,6 +59,8 @@ var goFuncs = []goFunc{
 			}
 			return t, nil
 		}},
+	{"__trino_java_replacement", []duckdb.Type{duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
+		func(args []driver.Value) (any, error) { return javaReplacement(args[0].(string)) }},
 	{"__trino_date_format", []duckdb.Type{duckdb.TYPE_TIMESTAMP_TZ, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
 		timeFormatFunc(mysqlFormat)},
 	{"__trino_format_datetime", []duckdb.Type{duckdb.TYPE_TIMESTAMP_TZ, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,

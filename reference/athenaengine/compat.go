@@ -92,7 +92,7 @@ var macros = []string{
 	// regexp_replace(string, pattern[, replacement]): every match replaced,
 	// $g naming a group (Java's syntax); DuckDB replaces the first match
 	// only unless told 'g', and writes groups as \g. The Go function
-	// translates the replacement (regexp.go).
+	// translates the replacement (udf.go).
 	`CREATE OR REPLACE MACRO regexp_replace(s, pattern) AS system.main.regexp_replace(s, pattern, '', 'g'),
 		(s, pattern, replacement) AS
 			system.main.regexp_replace(s, pattern, __trino_java_replacement(replacement), 'g')`,

@@ -64,6 +64,7 @@ func init() {
 		"strcat":         {1, 64, stringCall("strcat", String)},
 		"replace_string": {3, 3, stringCall("replace_string", String)},
 		"indexof":        {2, 2, stringCall("indexof", Long)},
+		"indexof_regex":  {2, 2, lowerIndexOfRegex},
 		"substring":      {2, 3, lowerSubstring},
 		"startofday":     {1, 1, lowerStartOfDay},
 		"bin":            {2, 2, lowerBin},
@@ -384,6 +385,22 @@ func stringCall(fn string, t Type) func(*lowerer, *kql.CallExpr, *scope) Expr {
 		}
 		return &Call{at: at{x.Pos()}, Fn: fn, Args: args, T: t}
 	}
+}
+
+// lowerIndexOfRegex is indexof_regex with a pattern that holds no regular
+// expression syntax: the index of the pattern's literal text, which is
+// indexof. Real patterns are not lowered (RE2 and Java regex differ).
+func lowerIndexOfRegex(l *lowerer, x *kql.CallExpr, sc *scope) Expr {
+	s, p := l.stringExpr(x.Args[0], sc), l.stringExpr(x.Args[1], sc)
+	if s == nil || p == nil {
+		return nil
+	}
+	c, ok := p.(*Const)
+	if !ok || strings.ContainsAny(c.Value.(string), `\.^$|?*+()[]{}`) {
+		l.unsupported(x.Args[1].Pos(), "indexof_regex with a regular expression (only literal text is lowered)")
+		return nil
+	}
+	return &Call{at: at{x.Pos()}, Fn: "indexof", Args: []Expr{s, p}, T: Long}
 }
 
 func lowerSubstring(l *lowerer, x *kql.CallExpr, sc *scope) Expr {

@@ -45,7 +45,9 @@ func (l *lowerer) basicLit(x *kql.BasicLit) Expr {
 }
 
 // timespanUnits are KQL's timespan literal suffixes (the timespan data type
-// page: d, h, m, s, ms, microsecond, tick, and their long names).
+// page, https://learn.microsoft.com/kusto/query/scalar-data-types/timespan:
+// d, h, m, s, ms, microsecond, tick, and their long and short names such
+// as min and sec), longest first so "ms" is not read as "s".
 var timespanUnits = []struct {
 	suffix string
 	unit   time.Duration
@@ -57,6 +59,8 @@ var timespanUnits = []struct {
 	{"hours", time.Hour}, {"hour", time.Hour},
 	{"days", 24 * time.Hour}, {"day", 24 * time.Hour},
 	{"ticks", 100 * time.Nanosecond}, {"tick", 100 * time.Nanosecond},
+	{"millis", time.Millisecond}, {"milli", time.Millisecond},
+	{"sec", time.Second}, {"min", time.Minute}, {"hrs", time.Hour}, {"hr", time.Hour},
 	{"ms", time.Millisecond},
 	{"d", 24 * time.Hour}, {"h", time.Hour}, {"m", time.Minute}, {"s", time.Second},
 }

@@ -177,7 +177,9 @@ func (l *lowerer) scan(id *kql.Ident) *scope {
 	}
 	t, ok := l.tables(id.Name)
 	if !ok {
-		l.errorf(id.Pos(), kql.ErrUnknownName, "unknown table %q", id.Name)
+		// A table ruleport has no schema for (SigninLogs, SecurityAlert)
+		// is outside the plan, whether or not the workspace has it.
+		l.unsupported(id.Pos(), "table %s (no schema)", id.Name)
 		return nil
 	}
 	s := &Scan{Table: t.Name}

@@ -271,6 +271,10 @@ func arithType(op ArithOp, a, b Type) Type {
 func (l *lowerer) in(x *kql.InExpr, sc *scope) Expr {
 	var list []Expr
 	for _, item := range x.List {
+		if l.isTabular(item) {
+			l.unsupported(item.Pos(), "%s with a subquery", x.Op)
+			return nil
+		}
 		e := l.expr(item, &scope{})
 		if e == nil {
 			return nil

@@ -1,0 +1,485 @@
+// Package athena turns a plan into Trino SQL for Amazon Athena over the
+// standard CloudTrail table (TableDDL, shared/TARGETS.md §2), faithful to
+// the KQL it came from (shared/SEMANTICS.md §2, the Trino column).
+//
+// The SQL is one WITH query, readable next to the rule:
+//
+//   - The first CTE, named after the KQL table (awscloudtrail), reads
+//     cloudtrail_logs: only the columns the query needs, each under its KQL
+//     name and type ("EventName", "TimeGenerated"), string columns
+//     COALESCE'd to ” because KQL strings are never null, and the window
+//     predicate (below).
+//   - Then one CTE per KQL operator, named <operator>_<n>[_<column>]: the
+//     operator with "-" as "_", n its position in the pipeline (1 is the
+//     first operator after the table), and for where/extend/project the
+//     first column it reads or assigns, lower-cased (where_1_eventname,
+//     extend_9_useridentityarn, summarize_13). Above each CTE, "-- |"
+//     quotes the KQL operator as written. Every CTE lists its columns, so
+//     the dead columns the plan pruned visibly disappear, and a comment
+//     names them.
+//   - The final SELECT returns the output columns in KQL's order, quoted so
+//     Athena keeps their case ("Start", "end").
+//
+// The window: a scheduled rule looks back queryPeriod from its run time
+// (SEMANTICS.md §4). The scan keeps the events whose eventtime is in
+// [window_end - period, window_end), where window_end is current_timestamp
+// in a deployed query and a pinned TIMESTAMP literal under test (Options.Now);
+// nothing else differs between the two. It also restricts the partition
+// "timestamp" so Athena reads only the days the window needs. CloudTrail
+// names a file's partition after the day it DELIVERED the file, minutes
+// after the events in it (the reference/logs Athena projection documents
+// this), so an event of day D can sit in partition D+1: the partition
+// range runs from the window start's day to the day after the window end.
+// A delivery lag over a day would be missed; AWS documents an average of
+// about five minutes.
+package athena
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ruleport/ruleport/convert/kql"
+	"github.com/ruleport/ruleport/convert/plan"
+)
+
+// Options control the emitted query.
+type Options struct {
+	// Now pins the end of the evaluation window (and KQL's now()). nil is a
+	// deployed query: the window ends at current_timestamp.
+	Now *time.Time
+	// Period is the window's length, the rule's queryPeriod. Zero means no
+	// window at all: every event in the table is in scope, as `ruleport
+	// run` without --now reads every given event.
+	Period time.Duration
+	// Table is the CloudTrail table to read; "" is DefaultTable.
+	Table string
+}
+
+// Emit returns the SQL text for p. The error, when not nil, is a
+// kql.ErrorList whose entries are positioned in the plan's query text and
+// are of kind kql.ErrUnsupported: constructs this backend cannot express
+// faithfully.
+func Emit(p *plan.Plan, opt Options) (string, error) {
+	if opt.Table == "" {
+		opt.Table = DefaultTable
+	}
+	e := &emitter{plan: p, opt: opt}
+	e.windowEnd = "current_timestamp"
+	if opt.Now != nil {
+		e.windowEnd = timestampLiteral(*opt.Now)
+	}
+	e.query()
+	if len(e.errs) > 0 {
+		e.errs.Sort()
+		return "", e.errs
+	}
+	return e.b.String(), nil
+}
+
+// emitter holds the state of one Emit call.
+type emitter struct {
+	plan      *plan.Plan
+	opt       Options
+	windowEnd string
+	b         strings.Builder
+	errs      kql.ErrorList
+}
+
+func (e *emitter) unsupported(pos kql.Pos, format string, args ...any) {
+	e.errs = append(e.errs, &kql.Error{Pos: pos, Kind: kql.ErrUnsupported, Msg: "athena: unsupported " + fmt.Sprintf(format, args...)})
+}
+
+// timestampLiteral is Trino's literal for an instant, in UTC.
+func timestampLiteral(t time.Time) string {
+	t = t.UTC()
+	layout := "2006-01-02 15:04:05"
+	if t.Nanosecond() != 0 {
+		layout += ".000"
+	}
+	return "TIMESTAMP '" + t.Format(layout) + " UTC'"
+}
+
+// query writes the whole statement.
+func (e *emitter) query() {
+	names := e.cteNames()
+	e.b.WriteString("WITH\n")
+	for i, st := range e.plan.Steps {
+		e.checkCase(st)
+		if i > 0 {
+			e.b.WriteString(",\n")
+		}
+		e.quote(st)
+		fmt.Fprintf(&e.b, "%s AS (\n", names[i])
+		if i == 0 {
+			e.scan(st.(*plan.Scan))
+		} else {
+			e.step(st, names[i-1])
+		}
+		e.b.WriteString(")")
+	}
+	e.b.WriteString("\n")
+	e.final(names[len(names)-1])
+}
+
+// quote writes the KQL text of a step as SQL comments, and the columns the
+// plan pruned at it.
+func (e *emitter) quote(st plan.Step) {
+	info := st.Info()
+	lines := strings.Split(dedent(info.Text), "\n")
+	for i, l := range lines {
+		prefix := "-- | "
+		if _, scan := st.(*plan.Scan); scan {
+			prefix = "-- "
+		} else if i > 0 {
+			prefix = "--   "
+		}
+		e.b.WriteString(strings.TrimRight(prefix+l, " ") + "\n")
+	}
+	if len(info.Pruned) > 0 {
+		fmt.Fprintf(&e.b, "-- not computed, never reaches the output: %s\n", strings.Join(info.Pruned, ", "))
+	}
+}
+
+// dedent removes the indentation the continuation lines of an operator
+// share, so a multi-line extend quotes as written.
+func dedent(s string) string {
+	lines := strings.Split(s, "\n")
+	common := -1
+	for _, l := range lines[1:] {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		n := len(l) - len(strings.TrimLeft(l, " \t"))
+		if common < 0 || n < common {
+			common = n
+		}
+	}
+	for i := 1; i < len(lines); i++ {
+		if common > 0 && len(lines[i]) >= common {
+			lines[i] = "  " + lines[i][common:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// cteNames names every step's CTE (package doc).
+func (e *emitter) cteNames() []string {
+	names := make([]string, len(e.plan.Steps))
+	used := map[string]bool{}
+	for i, st := range e.plan.Steps {
+		info := st.Info()
+		var n string
+		if i == 0 {
+			n = sanitize(info.Op)
+		} else {
+			n = sanitize(info.Op) + "_" + strconv.Itoa(info.Index)
+			if col := hintColumn(st); col != "" {
+				n += "_" + col
+			}
+		}
+		for used[n] {
+			n += "_"
+		}
+		used[n] = true
+		names[i] = n
+	}
+	return names
+}
+
+// hintColumn is the column a where, extend or project step is about,
+// lower-cased and cut to letters, digits and "_".
+func hintColumn(st plan.Step) string {
+	var col string
+	switch st := st.(type) {
+	case *plan.Filter:
+		if refs := plan.Refs(st.Pred); len(refs) > 0 {
+			col = refs[0]
+		}
+	case *plan.Compute:
+		if len(st.Assigns) > 0 {
+			col = st.Assigns[0].Name
+		} else if len(st.Pruned) > 0 {
+			col = st.Pruned[0]
+		}
+	}
+	col = sanitize(col)
+	if len(col) > 24 {
+		col = col[:24]
+	}
+	return col
+}
+
+func sanitize(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+		case r == '-':
+			b.WriteByte('_')
+		}
+	}
+	return strings.Trim(b.String(), "_")
+}
+
+// ident quotes a KQL column name as a Trino delimited identifier, which
+// keeps its case in the result.
+func ident(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// checkCase reports two columns of one step whose names differ only in
+// letter case: KQL keeps them apart, Trino's identifiers do not.
+func (e *emitter) checkCase(st plan.Step) {
+	seen := map[string]string{}
+	for _, c := range st.Info().Columns {
+		k := strings.ToLower(c.Name)
+		if other, ok := seen[k]; ok {
+			e.unsupported(st.Info().Pos, "columns %s and %s, whose names differ only in letter case (Trino identifiers ignore case)", other, c.Name)
+			return
+		}
+		seen[k] = c.Name
+	}
+}
+
+// selectList writes a SELECT list: columns passed on as they are share
+// lines (up to about 100 characters), every computed item has its own.
+func (e *emitter) selectList(items []string, distinct bool) {
+	kw := "SELECT"
+	if distinct {
+		kw = "SELECT DISTINCT"
+	}
+	if len(items) == 0 {
+		// A step whose every column is dead still has rows to count.
+		items = []string{`1 AS "_"`}
+	}
+	indent := strings.Repeat(" ", len(kw)+3)
+	line := "  " + kw + " "
+	for i, it := range items {
+		last := i == len(items)-1
+		sep := ","
+		if last {
+			sep = ""
+		}
+		switch {
+		case i == 0:
+			line += it + sep
+		case isBareIdent(it) && isBareIdent(items[i-1]) && len(line)+len(it)+1 <= 100:
+			line += " " + it + sep
+		default:
+			e.b.WriteString(line + "\n")
+			line = indent + it + sep
+		}
+	}
+	e.b.WriteString(line + "\n")
+}
+
+// isBareIdent reports whether a select item is a plain quoted column name.
+func isBareIdent(s string) bool {
+	return len(s) > 1 && s[0] == '"' && s[len(s)-1] == '"' && !strings.ContainsAny(s[1:len(s)-1], `" `)
+}
+
+// passThrough lists input columns kept as they are; a column still
+// holding its source field keeps the table's shape (see scan).
+func passThrough(cols []plan.Column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = ident(c.Name)
+	}
+	return out
+}
+
+// step writes the body of a CTE for one operator reading the CTE from.
+func (e *emitter) step(st plan.Step, from string) {
+	info := st.Info()
+	switch st := st.(type) {
+	case *plan.Filter:
+		e.selectList(passThrough(info.Columns), false)
+		fmt.Fprintf(&e.b, "  FROM %s\n  WHERE %s\n", from, trimParens(e.boolean(st.Pred)))
+	case *plan.Compute:
+		assigned := map[string]plan.Expr{}
+		for _, a := range st.Assigns {
+			assigned[a.Name] = a.X
+		}
+		var items []string
+		for _, c := range info.Columns {
+			if x, ok := assigned[c.Name]; ok {
+				items = append(items, e.item(plan.Assign{Name: c.Name, X: x}))
+			} else {
+				items = append(items, ident(c.Name))
+			}
+		}
+		e.selectList(items, false)
+		fmt.Fprintf(&e.b, "  FROM %s\n", from)
+	case *plan.Project:
+		var items []string
+		for _, it := range st.Items {
+			items = append(items, e.item(it))
+		}
+		e.selectList(items, false)
+		fmt.Fprintf(&e.b, "  FROM %s\n", from)
+	case *plan.Aggregate:
+		e.aggregate(st, from)
+	case *plan.Distinct:
+		var items []string
+		for _, c := range info.Columns {
+			items = append(items, e.item(plan.Assign{Name: c.Name, X: &plan.ColRef{Name: c.Name, T: c.Type, Origin: nativeOrigin(e.plan, st, c.Name)}}))
+		}
+		e.selectList(items, true)
+		fmt.Fprintf(&e.b, "  FROM %s\n", from)
+	case *plan.Sort:
+		e.selectList(passThrough(info.Columns), false)
+		fmt.Fprintf(&e.b, "  FROM %s\n", from)
+	case *plan.Top:
+		e.selectList(passThrough(info.Columns), false)
+		fmt.Fprintf(&e.b, "  FROM %s\n  ORDER BY %s\n  LIMIT %d\n", from, orderBy(st.Keys), st.N)
+	case *plan.Take:
+		e.selectList(passThrough(info.Columns), false)
+		fmt.Fprintf(&e.b, "  FROM %s\n  LIMIT %d\n", from, st.N)
+	}
+}
+
+// item writes "value AS name", or just the name when the item passes a
+// column on under its own name and shape.
+func (e *emitter) item(it plan.Assign) string {
+	if c, ok := it.X.(*plan.ColRef); ok && c.Name == it.Name {
+		return ident(c.Name)
+	}
+	if c, ok := it.X.(*plan.ColRef); ok && isNative(c) {
+		return ident(c.Name) + " AS " + ident(it.Name)
+	}
+	return e.value(it.X) + " AS " + ident(it.Name)
+}
+
+// nativeOrigin returns the origin of the input column name of the step
+// after st's predecessor: Distinct reads it to convert a native column.
+func nativeOrigin(p *plan.Plan, st plan.Step, name string) *plan.ScanColumn {
+	for i, s := range p.Steps {
+		if s == st && i > 0 {
+			for _, c := range p.Steps[i-1].Info().Columns {
+				if c.Name == name {
+					return c.Origin
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func orderBy(keys []plan.SortKey) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		dir, nulls := "ASC", "NULLS LAST"
+		if k.Desc {
+			dir = "DESC"
+		}
+		if k.NullsFirst {
+			nulls = "NULLS FIRST"
+		}
+		parts[i] = ident(k.Col.Name) + " " + dir + " " + nulls
+	}
+	return strings.Join(parts, ", ")
+}
+
+// aggregate writes a GROUP BY. Keys are never NULL where KQL has a string
+// (the plan's strings are COALESCE'd at the source), so SQL's groups are
+// KQL's: "" is an ordinary key.
+func (e *emitter) aggregate(st *plan.Aggregate, from string) {
+	var items, groups []string
+	for _, k := range st.Keys {
+		v := e.value(k.X)
+		groups = append(groups, v)
+		if c, ok := k.X.(*plan.ColRef); ok && c.Name == k.Name && !isNative(c) {
+			items = append(items, v)
+		} else {
+			items = append(items, v+" AS "+ident(k.Name))
+		}
+	}
+	for _, a := range st.Aggs {
+		items = append(items, e.agg(a)+" AS "+ident(a.Name))
+	}
+	e.selectList(items, false)
+	fmt.Fprintf(&e.b, "  FROM %s\n", from)
+	if len(groups) > 0 {
+		e.b.WriteString("  GROUP BY " + strings.Join(groups, ", ") + "\n")
+	}
+}
+
+// final writes the outer SELECT: the output columns in KQL's order, a
+// dynamic value as its JSON text, and the order of a last sort.
+func (e *emitter) final(from string) {
+	var items []string
+	for _, c := range e.plan.Columns() {
+		ref := &plan.ColRef{Name: c.Name, T: c.Type, Origin: c.Origin}
+		switch {
+		case isNative(ref):
+			items = append(items, e.value(ref)+" AS "+ident(c.Name))
+		case c.Type == plan.Dynamic:
+			items = append(items, "json_format("+ident(c.Name)+") AS "+ident(c.Name))
+		default:
+			items = append(items, ident(c.Name))
+		}
+	}
+	e.b.WriteString("SELECT " + strings.Join(items, ", ") + "\n")
+	fmt.Fprintf(&e.b, "FROM %s\n", from)
+	if keys := e.finalOrder(); keys != "" {
+		e.b.WriteString("ORDER BY " + keys + "\n")
+	}
+}
+
+// finalOrder is the ORDER BY of the query: the keys of the last sort or
+// top, when no later step regroups the rows and the keys are still output
+// columns. (KQL's order otherwise does not survive, and alerts are
+// compared as sets anyway.)
+func (e *emitter) finalOrder() string {
+	out := map[string]bool{}
+	for _, c := range e.plan.Columns() {
+		out[c.Name] = true
+	}
+	for i := len(e.plan.Steps) - 1; i > 0; i-- {
+		var keys []plan.SortKey
+		switch st := e.plan.Steps[i].(type) {
+		case *plan.Sort:
+			keys = st.Keys
+		case *plan.Top:
+			keys = st.Keys
+		case *plan.Aggregate, *plan.Distinct:
+			return ""
+		default:
+			continue
+		}
+		for _, k := range keys {
+			if !out[k.Col.Name] {
+				return ""
+			}
+		}
+		return orderBy(keys)
+	}
+	return ""
+}
+
+// trimParens drops one pair of parentheses around a whole expression.
+func trimParens(s string) string {
+	if len(s) < 2 || s[0] != '(' || s[len(s)-1] != ')' {
+		return s
+	}
+	depth := 0
+	inStr := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\'':
+			inStr = !inStr
+		case inStr:
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+			if depth == 0 && i < len(s)-1 {
+				return s
+			}
+		}
+	}
+	return s[1 : len(s)-1]
+}

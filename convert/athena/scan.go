@@ -1,0 +1,89 @@
+package athena
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ruleport/ruleport/convert/plan"
+)
+
+// scan writes the first CTE: the needed table columns under their KQL
+// names and types, and the window.
+func (e *emitter) scan(s *plan.Scan) {
+	var items []string
+	for _, c := range s.Sources {
+		items = append(items, e.source(c)+" AS "+ident(c.Name))
+	}
+	e.selectList(items, false)
+	fmt.Fprintf(&e.b, "  FROM %s\n", e.opt.Table)
+	if conds := e.window(); len(conds) > 0 {
+		e.b.WriteString("  WHERE " + strings.Join(conds, "\n    AND ") + "\n")
+	}
+}
+
+// source is the SQL that reads one AWSCloudTrail column from the table
+// (SEMANTICS.md §1): a string field COALESCE'd to ” (KQL strings are
+// never null; an absent field is ""), TimeGenerated parsed from the
+// eventtime text (try: a record whose eventTime does not parse has a null
+// TimeGenerated, it does not fail the query), a bool from the text
+// 'true'/'false' in any case.
+func (e *emitter) source(c *plan.ScanColumn) string {
+	if c.Source == "" {
+		if c.Const != "" {
+			return stringLit(c.Const)
+		}
+		return emptyValue(c.Type) + " /* filled by Log Analytics, not by CloudTrail */"
+	}
+	if strings.EqualFold(c.Source, "resources") {
+		return "resources" // the native shape: see expr.go
+	}
+	path, ok := fieldPath(c.Source)
+	if !ok {
+		if c.Read {
+			e.unsupported(c.Pos, "column %s: its CloudTrail field %s is not a column of the Athena CloudTrail table", c.Name, c.Source)
+			return "NULL"
+		}
+		return emptyValue(c.Type) + " /* " + c.Source + " is not in the Athena table */"
+	}
+	switch c.Type {
+	case plan.String:
+		return "COALESCE(" + path + ", '')"
+	case plan.Datetime:
+		return "try(from_iso8601_timestamp(" + path + "))"
+	case plan.Bool:
+		return "CASE lower(" + path + ") WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END"
+	case plan.Int, plan.Long:
+		return "TRY_CAST(" + path + " AS " + sqlType(c.Type) + ")"
+	case plan.Real:
+		return "TRY_CAST(" + path + " AS double)"
+	}
+	e.unsupported(c.Pos, "column %s of type %s", c.Name, c.Type)
+	return "NULL"
+}
+
+// emptyValue is what KQL holds for a column without data: "" for a
+// string, null otherwise.
+func emptyValue(t plan.Type) string {
+	if t == plan.String {
+		return "''"
+	}
+	return "CAST(NULL AS " + sqlType(t) + ")"
+}
+
+// window returns the scan's window conditions (package doc): the
+// partition days first, so a reader sees what Athena will scan, then the
+// events' own time.
+func (e *emitter) window() []string {
+	if e.opt.Period <= 0 {
+		return nil
+	}
+	end := e.windowEnd
+	start := end + " - " + intervalLit(e.opt.Period)
+	eventTime := "try(from_iso8601_timestamp(eventtime))"
+	return []string{
+		fmt.Sprintf(`"%s" BETWEEN date_format(%s, '%%Y/%%m/%%d') AND date_format(%s + INTERVAL '1' DAY, '%%Y/%%m/%%d')`,
+			PartitionColumn, start, end),
+		eventTime + " >= " + start,
+		eventTime + " < " + end,
+	}
+}

@@ -115,6 +115,10 @@ var compatDateAddCases = []compatCase{
 	{"doc seconds", `date_add('second', 86, TIMESTAMP '2020-03-01 00:00:00')`, utc(2020, 3, 1, 0, 1, 26, 0), ""},
 	{"doc hours", `date_add('hour', 9, TIMESTAMP '2020-03-01 00:00:00')`, utc(2020, 3, 1, 9, 0, 0, 0), ""},
 	{"doc minus a day", `date_add('day', -1, TIMESTAMP '2020-03-01 00:00:00 UTC')`, utc(2020, 2, 29, 0, 0, 0, 0), ""},
+	// "[same as input]": a date stays a date; quarter is three months.
+	{"date stays date", `typeof(date_add('day', 1, DATE '2020-03-01'))`, "DATE", ""},
+	{"quarter", `date_add('quarter', 1, TIMESTAMP '2020-11-30 00:00:00')`, utc(2021, 2, 28, 0, 0, 0, 0), ""},
+	{"unknown unit", `date_add('fortnight', 1, TIMESTAMP '2020-03-01 00:00:00')`, nil, "not a valid unit"},
 	{"doc month clamps", `TIMESTAMP '2012-10-31 01:00' + INTERVAL '1' MONTH`, utc(2012, 11, 30, 1, 0, 0, 0), ""},
 	{"doc 29 hours", `TIMESTAMP '2012-08-08 01:00' + INTERVAL '29' HOUR`, utc(2012, 8, 9, 6, 0, 0, 0), ""},
 	{"doc minus 29 hours", `TIMESTAMP '2012-08-08 01:00' - INTERVAL '29' HOUR`, utc(2012, 8, 6, 20, 0, 0, 0), ""},

@@ -28,6 +28,7 @@ type Reader struct {
 	// Next goes on to the next record instead of returning the error.
 	OnBad func(error)
 
+	fsys   fs.FS     // where files are read from; nil for the OS file system
 	files  []string  // files still to read, in order
 	stream io.Reader // the one stream of NewReader, until it is started
 	name   string    // the current file's name, for Record.Source
@@ -114,12 +115,22 @@ func (e *Error) Unwrap() error { return e.Err }
 // a path does not exist or a folder cannot be walked; files are opened one
 // at a time by Next.
 func Open(paths ...string) (*Reader, error) {
+	return open(nil, paths)
+}
+
+// OpenFS is Open over the file system fsys, such as the fixture cases
+// embedded in the binary; paths are slash-separated paths in fsys.
+func OpenFS(fsys fs.FS, paths ...string) (*Reader, error) {
+	return open(fsys, paths)
+}
+
+func open(fsys fs.FS, paths []string) (*Reader, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("logs: no log file or folder given")
 	}
-	r := &Reader{}
+	r := &Reader{fsys: fsys}
 	for _, p := range paths {
-		info, err := os.Stat(p)
+		info, err := r.stat(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, pathErr(err))
 		}
@@ -136,7 +147,7 @@ func Open(paths ...string) (*Reader, error) {
 
 // walk adds the log files under root to r.files, in lexical order.
 func (r *Reader) walk(root string) error {
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	visit := func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, pathErr(err))
 		}
@@ -144,20 +155,40 @@ func (r *Reader) walk(root string) error {
 		if path != root && (strings.HasPrefix(name, ".") || strings.Contains(name, "CloudTrail-Digest")) {
 			r.stats.Skipped = append(r.stats.Skipped, path)
 			if d.IsDir() {
-				return filepath.SkipDir
+				return fs.SkipDir
 			}
 			return nil
 		}
 		if d.IsDir() {
 			return nil
 		}
-		if !isLogName(name) || !isRegular(path, d) {
+		if !isLogName(name) || !r.isRegular(path, d) {
 			r.stats.Skipped = append(r.stats.Skipped, path)
 			return nil
 		}
 		r.files = append(r.files, path)
 		return nil
-	})
+	}
+	if r.fsys != nil {
+		return fs.WalkDir(r.fsys, root, visit)
+	}
+	return filepath.WalkDir(root, visit)
+}
+
+// stat is os.Stat or fs.Stat, depending on where the Reader reads from.
+func (r *Reader) stat(name string) (fs.FileInfo, error) {
+	if r.fsys != nil {
+		return fs.Stat(r.fsys, name)
+	}
+	return os.Stat(name)
+}
+
+// openFile opens one log file for reading.
+func (r *Reader) openFile(name string) (io.ReadCloser, error) {
+	if r.fsys != nil {
+		return r.fsys.Open(name)
+	}
+	return os.Open(name)
 }
 
 // isLogName reports whether a file name found in a folder looks like a
@@ -169,14 +200,14 @@ func isLogName(name string) bool {
 
 // isRegular reports whether a walked entry is a regular file, following a
 // symbolic link.
-func isRegular(path string, d fs.DirEntry) bool {
+func (r *Reader) isRegular(path string, d fs.DirEntry) bool {
 	if d.Type().IsRegular() {
 		return true
 	}
 	if d.Type()&fs.ModeSymlink == 0 {
 		return false
 	}
-	info, err := os.Stat(path)
+	info, err := r.stat(path)
 	return err == nil && info.Mode().IsRegular()
 }
 
@@ -267,7 +298,7 @@ func (r *Reader) start() (bool, error) {
 		in, r.stream = r.stream, nil
 	case len(r.files) > 0:
 		r.name, r.files = r.files[0], r.files[1:]
-		f, err := os.Open(r.name)
+		f, err := r.openFile(r.name)
 		if err != nil {
 			r.stats.Files++
 			return true, &Error{File: r.name, Msg: pathErr(err).Error(), Err: err, RestSkipped: true}

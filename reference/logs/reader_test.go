@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
@@ -412,5 +413,44 @@ func TestRestSkipped(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOpenFS reads the same records from an fs.FS as from the OS, applying
+// the same folder rule (the digest and the text file are skipped).
+func TestOpenFS(t *testing.T) {
+	rec := `{"eventName":"RunInstances"}`
+	fsys := fstest.MapFS{
+		"case/logs/a.json":                   {Data: []byte(`{"Records":[` + rec + `,` + rec + `]}`)},
+		"case/logs/b/c.jsonl":                {Data: []byte(rec + "\n")},
+		"case/logs/CloudTrail-Digest/d.json": {Data: []byte(`{"digest":1}`)},
+		"case/logs/notes.txt":                {Data: []byte("not a log")},
+	}
+	r, err := OpenFS(fsys, "case/logs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []string
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s#%d", rec.Source, rec.Index))
+	}
+	want := []string{"case/logs/a.json#1", "case/logs/a.json#2", "case/logs/b/c.jsonl#1"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	wantSkipped := []string{"case/logs/CloudTrail-Digest", "case/logs/notes.txt"}
+	if diff := cmp.Diff(wantSkipped, r.Stats().Skipped); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+	if _, err := OpenFS(fsys, "case/missing"); err == nil {
+		t.Error("OpenFS of a missing path succeeded")
 	}
 }

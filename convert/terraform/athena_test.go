@@ -1,0 +1,373 @@
+package terraform
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/ruleport/ruleport/convert"
+	"github.com/ruleport/ruleport/convert/athena"
+	"github.com/ruleport/ruleport/convert/kql"
+	"github.com/ruleport/ruleport/convert/plan"
+	"github.com/ruleport/ruleport/convert/rule"
+	"github.com/ruleport/ruleport/convert/schema"
+)
+
+// athenaSQL is the rule's `--target athena` SQL (deployed: current_timestamp).
+func athenaSQL(t *testing.T, r *rule.Rule) string {
+	t.Helper()
+	q, errs := kql.Parse(r.Query)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	p, errs := plan.Lower(q, r.Query, schema.Lookup)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	sql, err := athena.Emit(p, athena.Options{Period: r.QueryPeriod})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sql
+}
+
+func athenaFile(t *testing.T, r *rule.Rule, sql string) string {
+	t.Helper()
+	files, diags := Athena(r, sql)
+	if len(diags) > 0 {
+		t.Fatalf("Athena: %v", diags)
+	}
+	if len(files) != 1 || files[0].Name != AthenaFile {
+		t.Fatalf("Athena returned %d files, want one named %s", len(files), AthenaFile)
+	}
+	return string(files[0].Data)
+}
+
+// attrValue evaluates the attribute at path (block labels joined by ".",
+// then nested block types and the attribute) with vars as var.<name> and
+// the named query's text as aws_athena_named_query.<name>.query.
+func attrValue(t *testing.T, src string, sql string, path ...string) cty.Value {
+	t.Helper()
+	body, err := Parse("main.tf", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := EvalContext(body)
+	queries := map[string]cty.Value{}
+	for _, b := range body.Blocks {
+		if b.Type == "resource" && b.Labels[0] == "aws_athena_named_query" {
+			queries[b.Labels[1]] = cty.ObjectVal(map[string]cty.Value{"query": cty.StringVal(sql)})
+		}
+	}
+	if len(queries) > 0 {
+		ctx.Variables["aws_athena_named_query"] = cty.ObjectVal(queries)
+	}
+	ctx.Functions = map[string]function.Function{"chomp": stdlib.ChompFunc, "jsonencode": stdlib.JSONEncodeFunc}
+	var blk *hclsyntax.Block
+	for _, b := range body.Blocks {
+		if strings.Join(append([]string{b.Type}, b.Labels...), ".") == path[0] {
+			blk = b
+		}
+	}
+	if blk == nil {
+		t.Fatalf("no block %s", path[0])
+	}
+	for _, nested := range path[1 : len(path)-1] {
+		var next *hclsyntax.Block
+		for _, b := range blk.Body.Blocks {
+			if b.Type == nested {
+				next = b
+				break
+			}
+		}
+		if next == nil {
+			t.Fatalf("no block %s in %s", nested, strings.Join(path, "."))
+		}
+		blk = next
+	}
+	a := blk.Body.Attributes[path[len(path)-1]]
+	if a == nil {
+		t.Fatalf("no attribute %s", strings.Join(path, "."))
+	}
+	v, diags := a.Expr.Value(ctx)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", strings.Join(path, "."), diags)
+	}
+	return v
+}
+
+// TestAthenaSeed checks the seed's module against values worked out from
+// the seed YAML (queryFrequency 1d is rate(1 day)), TARGETS.md §2 (the
+// table's SerDe, formats, projection properties and location template)
+// and the Athena API (StartQueryExecution's request fields).
+func TestAthenaSeed(t *testing.T) {
+	r := seed(t)
+	sql := athenaSQL(t, r)
+	src := athenaFile(t, r, sql)
+	const q = "resource.aws_athena_named_query.suspicious_aws_ec2_compute_resource_deployments"
+	const s = "resource.aws_scheduler_schedule.suspicious_aws_ec2_compute_resource_deployments"
+	const tbl = "resource.aws_glue_catalog_table.cloudtrail_logs"
+
+	if got := attrValue(t, src, sql, q, "query").AsString(); got != sql {
+		t.Errorf("the named query is not the --target athena SQL byte for byte:\n%s", cmp.Diff(sql, got))
+	}
+	checks := []struct {
+		path []string
+		want string
+	}{
+		{[]string{q, "name"}, "Suspicious AWS EC2 Compute Resource Deployments"},
+		{[]string{q, "database"}, "var.database"},
+		{[]string{q, "workgroup"}, "var.workgroup"},
+		{[]string{s, "schedule_expression"}, "rate(1 day)"},
+		{[]string{s, "name"}, "ruleport-suspicious-aws-ec2-compute-resource-deployments"},
+		{[]string{s, "flexible_time_window", "mode"}, "OFF"},
+		{[]string{s, "target", "arn"}, "arn:aws:scheduler:::aws-sdk:athena:startQueryExecution"},
+		{[]string{s, "target", "role_arn"}, "var.scheduler_role_arn"},
+		{[]string{tbl, "name"}, "cloudtrail_logs"},
+		{[]string{tbl, "table_type"}, "EXTERNAL_TABLE"},
+		{[]string{tbl, "storage_descriptor", "location"}, "s3://var.bucket/AWSLogs/var.account/CloudTrail/var.region"},
+		{[]string{tbl, "storage_descriptor", "input_format"}, "com.amazon.emr.cloudtrail.CloudTrailInputFormat"},
+		{[]string{tbl, "storage_descriptor", "output_format"}, "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"},
+		{[]string{tbl, "storage_descriptor", "ser_de_info", "serialization_library"}, "org.apache.hive.hcatalog.data.JsonSerDe"},
+		{[]string{tbl, "partition_keys", "name"}, "timestamp"},
+	}
+	for _, c := range checks {
+		if got := attrValue(t, src, sql, c.path...).AsString(); got != c.want {
+			t.Errorf("%s = %q, want %q", strings.Join(c.path, "."), got, c.want)
+		}
+	}
+
+	var input map[string]any
+	if err := json.Unmarshal([]byte(attrValue(t, src, sql, s, "target", "input").AsString()), &input); err != nil {
+		t.Fatal(err)
+	}
+	wantInput := map[string]any{
+		"QueryString":           sql,
+		"QueryExecutionContext": map[string]any{"Database": "var.database"},
+		"WorkGroup":             "var.workgroup",
+		"ResultConfiguration":   map[string]any{"OutputLocation": "var.results_location"},
+	}
+	if d := cmp.Diff(wantInput, input); d != "" {
+		t.Errorf("schedule input (-want +got):\n%s", d)
+	}
+
+	params := map[string]string{}
+	for k, v := range attrValue(t, src, sql, tbl, "parameters").AsValueMap() {
+		params[k] = v.AsString()
+	}
+	wantParams := map[string]string{
+		"EXTERNAL":                           "TRUE",
+		"projection.enabled":                 "true",
+		"projection.timestamp.format":        "yyyy/MM/dd",
+		"projection.timestamp.interval":      "1",
+		"projection.timestamp.interval.unit": "DAYS",
+		"projection.timestamp.range":         "2020/01/01,NOW",
+		"projection.timestamp.type":          "date",
+		// ${timestamp} is Athena's placeholder: written $${timestamp} in
+		// HCL, it must evaluate to the literal text.
+		"storage.location.template": "s3://var.bucket/AWSLogs/var.account/CloudTrail/var.region/${timestamp}",
+	}
+	if d := cmp.Diff(wantParams, params); d != "" {
+		t.Errorf("table parameters (-want +got):\n%s", d)
+	}
+	if !strings.Contains(src, "/$${timestamp}") {
+		t.Errorf("the location template is not escaped as $${timestamp} in the file")
+	}
+
+	// The table's columns are the DDL's, in order.
+	body, _ := Parse("main.tf", []byte(src))
+	var cols []string
+	for _, b := range body.Blocks {
+		if b.Type == "resource" && b.Labels[0] == "aws_glue_catalog_table" {
+			for _, sd := range b.Body.Blocks {
+				for _, c := range sd.Body.Blocks {
+					if c.Type == "columns" {
+						n, _ := c.Body.Attributes["name"].Expr.Value(nil)
+						ty, _ := c.Body.Attributes["type"].Expr.Value(nil)
+						cols = append(cols, n.AsString()+" "+ty.AsString())
+					}
+				}
+			}
+		}
+	}
+	if len(cols) != 23 || cols[0] != "eventversion string" || cols[16] != "resources array<struct<arn:string,accountid:string,type:string>>" {
+		t.Errorf("table columns: %d, want the DDL's 23 (eventversion first, resources 17th): %v", len(cols), cols)
+	}
+}
+
+// TestAthenaFmtAndVariables: the module passes `terraform fmt -check` and
+// declares exactly the documented variables.
+func TestAthenaFmtAndVariables(t *testing.T) {
+	r := seed(t)
+	src := athenaFile(t, r, athenaSQL(t, r))
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "athena"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, AthenaFile), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	terraformFmtCheck(t, dir)
+
+	body, err := Parse("main.tf", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vars []string
+	for _, b := range body.Blocks {
+		if b.Type == "variable" {
+			def := ""
+			if a := b.Body.Attributes["default"]; a != nil {
+				v, _ := a.Expr.Value(nil)
+				def = "=" + v.GoString()
+			}
+			vars = append(vars, b.Labels[0]+def)
+		}
+	}
+	want := []string{"bucket", "account", "region", "database", `workgroup=cty.StringVal("primary")`,
+		"create_workgroup=cty.False", "create_table=cty.True", "results_location", "scheduler_role_arn"}
+	if d := cmp.Diff(want, vars); d != "" {
+		t.Errorf("variables (-want +got):\n%s", d)
+	}
+}
+
+func TestRateExpression(t *testing.T) {
+	tests := []struct {
+		every time.Duration
+		want  string // "" for an error
+	}{
+		{5 * time.Minute, "rate(5 minutes)"},
+		{time.Minute, "rate(1 minute)"},
+		{time.Hour, "rate(1 hour)"},
+		{90 * time.Minute, "rate(90 minutes)"},
+		{3 * time.Hour, "rate(3 hours)"},
+		{24 * time.Hour, "rate(1 day)"},
+		{14 * 24 * time.Hour, "rate(14 days)"},
+		{30 * time.Second, ""},
+		{0, ""},
+	}
+	for _, tt := range tests {
+		got, err := RateExpression(tt.every)
+		if (err != nil) != (tt.want == "") || got != tt.want {
+			t.Errorf("RateExpression(%v) = %q, %v; want %q", tt.every, got, err, tt.want)
+		}
+	}
+}
+
+// TestAthenaNRT: an NRT rule has no queryFrequency, so no schedule: the
+// target reports it as unsupported, at the rule.
+func TestAthenaNRT(t *testing.T) {
+	r := loadRule(t, "nrt.yaml", []byte(nrtRule))
+	_, diags := Athena(r, "SELECT 1")
+	if len(diags) != 1 || !errors.Is(diags[0], convert.ErrUnsupported) {
+		t.Fatalf("diagnostics %v, want one wrapping convert.ErrUnsupported", diags)
+	}
+	if !strings.Contains(diags[0].Msg, "queryFrequency") || !diags[0].Pos.IsValid() {
+		t.Errorf("diagnostic %q does not name queryFrequency at a position", diags[0].Error())
+	}
+}
+
+// TestAthenaSchemaFindings: the embedded aws schema catches what a wrong
+// module would hold. Each case edits a valid schedule.
+func TestAthenaSchemaFindings(t *testing.T) {
+	const valid = `variable "r" {
+  type = string
+}
+
+resource "aws_scheduler_schedule" "s" {
+  schedule_expression = "rate(1 day)"
+%s
+}
+`
+	const window = "  flexible_time_window {\n    mode = \"OFF\"\n  }\n"
+	const target = "  target {\n    arn      = \"a\"\n    role_arn = var.r\n    input    = jsonencode({ A = aws_athena_named_query.q.query })\n  }\n"
+	tests := []struct {
+		name, body string
+		want       []string
+	}{
+		{"valid", window + target, nil},
+		{"no target", window, []string{"aws_scheduler_schedule.s: target: 0 target blocks; at least 1 required"}},
+		{"two targets", window + target + target, []string{"aws_scheduler_schedule.s: target: 2 target blocks; at most 1 allowed"}},
+		{"bad mode", strings.Replace(window, "OFF", "off", 1) + target,
+			[]string{`aws_scheduler_schedule.s: flexible_time_window[0].mode: value "off" is not one of OFF, FLEXIBLE`}},
+		{"unknown argument", window + target + "  schedule = \"x\"\n", []string{`aws_scheduler_schedule.s: schedule: unknown argument "schedule"`}},
+		{"missing role", window + strings.Replace(target, "    role_arn = var.r\n", "", 1),
+			[]string{`aws_scheduler_schedule.s: target[0].role_arn: missing required argument "role_arn"`}},
+	}
+	for _, tt := range tests {
+		findings, err := checkAWSSchema("main.tf", []byte(strings.Replace(valid, "%s", tt.body, 1)))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		var got []string
+		for _, f := range findings {
+			got = append(got, f.Resource+": "+f.Path+": "+f.Msg)
+		}
+		if d := cmp.Diff(tt.want, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, d)
+		}
+	}
+}
+
+// TestAthenaVerifyCatchesEscaping: verifyAWS compares what the file
+// evaluates to, so an unescaped ${ in the SQL (an HCL template sequence)
+// would be caught, not deployed.
+func TestAthenaVerifyCatchesEscaping(t *testing.T) {
+	r := seed(t)
+	sql := "SELECT '${x}' AS a\n"
+	blocks := athenaBlocks(r, sql, "rate(1 day)")
+	src, err := renderAWS(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyAWS(AthenaFile, src, blocks, sql); err != nil {
+		t.Fatalf("escaped file fails verification: %v", err)
+	}
+	broken := strings.Replace(string(src), "$${x}", "${x}", 1)
+	if broken == string(src) {
+		t.Fatal("the file does not hold the escaped $${x}")
+	}
+	if err := verifyAWS(AthenaFile, []byte(broken), blocks, sql); err == nil {
+		t.Error("verification passed a file whose query has an unescaped ${x}")
+	}
+}
+
+// TestAthenaGolden keeps the seed's module in testdata/athena.txtar for
+// readers (rewrite with UPDATE_GOLDEN=1 and read the diff).
+func TestAthenaGolden(t *testing.T) {
+	r := seed(t)
+	got := athenaFile(t, r, athenaSQL(t, r))
+	path := filepath.Join("testdata", "athena.txtar")
+	if os.Getenv("UPDATE_GOLDEN") == "1" {
+		ar := &txtar.Archive{
+			Comment: []byte("The athena-tf module of the seed rule (terraform.Athena), as a reader sees it.\nRewrite with UPDATE_GOLDEN=1 and read the diff.\n"),
+			Files:   []txtar.File{{Name: "seed/" + AthenaFile, Data: []byte(got)}},
+		}
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(ar.Files[0].Data), got); d != "" {
+		t.Errorf("seed athena-tf (-want +got):\n%s", d)
+	}
+}
+

@@ -98,12 +98,16 @@ type awsBlock struct {
 	Blocks []*awsBlock
 }
 
-func (b *awsBlock) val(name string, v cty.Value) { b.Attrs = append(b.Attrs, awsAttr{Name: name, Value: v}) }
-func (b *awsBlock) str(name, s string)           { b.val(name, cty.StringVal(s)) }
+func (b *awsBlock) val(name string, v cty.Value) {
+	b.Attrs = append(b.Attrs, awsAttr{Name: name, Value: v})
+}
+func (b *awsBlock) str(name, s string) { b.val(name, cty.StringVal(s)) }
 func (b *awsBlock) expr(name, src string, v cty.Value) {
 	b.Attrs = append(b.Attrs, awsAttr{Name: name, Expr: src, Value: v})
 }
-func (b *awsBlock) meta(name, src string) { b.Attrs = append(b.Attrs, awsAttr{Name: name, Expr: src, Meta: true}) }
+func (b *awsBlock) meta(name, src string) {
+	b.Attrs = append(b.Attrs, awsAttr{Name: name, Expr: src, Meta: true})
+}
 func (b *awsBlock) ref(name, variable string) {
 	b.expr(name, "var."+variable, cty.StringVal("var."+variable))
 }

@@ -370,4 +370,3 @@ func TestAthenaGolden(t *testing.T) {
 		t.Errorf("seed athena-tf (-want +got):\n%s", d)
 	}
 }
-

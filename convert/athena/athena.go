@@ -88,7 +88,7 @@ type emitter struct {
 }
 
 func (e *emitter) unsupported(pos kql.Pos, format string, args ...any) {
-	e.errs = append(e.errs, &kql.Error{Pos: pos, Kind: kql.ErrUnsupported, Msg: "athena: unsupported " + fmt.Sprintf(format, args...)})
+	e.errs = append(e.errs, &kql.Error{Pos: pos, Kind: kql.ErrUnsupported, Msg: "unsupported " + fmt.Sprintf(format, args...)})
 }
 
 // timestampLiteral is Trino's literal for an instant, in UTC.

@@ -76,7 +76,13 @@ func (e *emitter) value(x plan.Expr) string {
 		return "TRY_CAST(" + e.text(x.X) + " AS double)"
 	case *plan.ToString:
 		if x.X.Type() == plan.Dynamic {
-			return "COALESCE(" + e.dynText(x.X) + ", '')"
+			// dynText is a COALESCE of the scalar and the JSON text when
+			// it is not a single expression: one COALESCE ends in ''.
+			t := e.dynText(x.X)
+			if strings.HasPrefix(t, "COALESCE(") && strings.HasSuffix(t, ")") && trimParens(t[len("COALESCE"):]) != t[len("COALESCE"):] {
+				return t[:len(t)-1] + ", '')"
+			}
+			return "COALESCE(" + t + ", '')"
 		}
 		return "COALESCE(CAST(" + e.value(x.X) + " AS varchar), '')"
 	case *plan.FromDynamic:
@@ -194,7 +200,7 @@ func (e *emitter) match(x *plan.StringMatch) string {
 		s = "regexp_like(" + e.value(x.X) + ", " + stringLit(re) + ")"
 	}
 	if x.Negate {
-		return "(NOT " + s + ")"
+		return "(NOT (" + s + "))"
 	}
 	return "(" + s + ")"
 }
@@ -303,7 +309,7 @@ func (e *emitter) fromDynamic(x *plan.FromDynamic) string {
 	case plan.String:
 		return s
 	case plan.Bool:
-		return "CASE " + s + " WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END"
+		return "(CASE " + s + " WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)"
 	case plan.Int, plan.Long, plan.Real:
 		return "TRY_CAST(" + s + " AS double)"
 	case plan.Datetime:

@@ -32,7 +32,7 @@ func (e *emitter) source(c *plan.ScanColumn) string {
 		if c.Const != "" {
 			return stringLit(c.Const)
 		}
-		return emptyValue(c.Type) + " /* filled by Log Analytics, not by CloudTrail */"
+		return emptyValue(c.Type) + " /* no CloudTrail field fills it */"
 	}
 	if strings.EqualFold(c.Source, "resources") {
 		return "resources" // the native shape: see expr.go

@@ -100,6 +100,16 @@ const (
 	LitNull                    // the bare null inside dynamic literals
 )
 
+var litKindNames = [...]string{"string", "int", "real", "bool", "timespan", "null"}
+
+// String names the kind as the binder types it: "string", "int", ...
+func (k LitKind) String() string {
+	if k >= 0 && int(k) < len(litKindNames) {
+		return litKindNames[k]
+	}
+	return "LitKind(?)"
+}
+
 // BasicLit is a literal written without a type keyword. Raw is the source
 // text; Value is the decoded value for strings (escapes applied) and the raw
 // text for the other kinds.

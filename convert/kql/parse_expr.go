@@ -244,7 +244,9 @@ func (p *parser) parsePrimary() Expr {
 			return p.parseBracketedName()
 		}
 	case tIdent:
-		return p.parseWordExpr()
+		if t.lit != "in~" { // an operator, never a name
+			return p.parseWordExpr()
+		}
 	}
 	p.errorExpected("expression")
 	if t.tok == tIllegal {

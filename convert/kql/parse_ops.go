@@ -231,11 +231,15 @@ func (p *parser) parseColumnPattern() *Ident {
 		return p.parseName()
 	}
 	id := &Ident{NamePos: p.tok.pos}
+	lastStar := false
 	for p.tok.tok == tIdent || p.tok.tok == tStar {
-		if id.Name != "" && p.tok.pos != p.prevEnd {
+		star := p.tok.tok == tStar
+		// Pieces join only across a star: "a*b" is one pattern, "a$b" two names.
+		if id.Name != "" && (p.tok.pos != p.prevEnd || !star && !lastStar) {
 			break
 		}
 		id.Name += p.tok.lit
+		lastStar = star
 		p.next()
 	}
 	if id.Name == "" {

@@ -197,6 +197,9 @@ func (p *printer) primary(x Expr) {
 		p.str(")")
 	case *MemberExpr:
 		p.expr(x.X, precPostfix)
+		if lit, ok := x.X.(*BasicLit); ok && lit.Kind != LitString {
+			p.str(" ") // "0.A" would read as the number 0. and a name
+		}
 		p.str(".")
 		p.ident(x.Sel)
 	case *IndexExpr:

@@ -95,9 +95,7 @@ func (p *printer) join(kw string, params []*Param, right Expr, conds []Expr) {
 	p.str(kw)
 	p.params(params)
 	p.str(" ")
-	p.indent++
 	p.expr(right, precPostfix)
-	p.indent--
 	p.str(" on ")
 	p.list(conds)
 }

@@ -348,7 +348,7 @@ func (s *scanner) scanEscape(b *strings.Builder) bool {
 			return true
 		}
 	}
-	s.errorf(at, ErrSyntax, "unknown escape sequence %q", s.src[at:at+2])
+	s.errorf(at, ErrSyntax, "unknown escape sequence %s", s.src[at:at+2])
 	s.off += 2
 	return false
 }

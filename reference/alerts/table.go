@@ -253,6 +253,10 @@ func (t Table) JSON() []byte {
 	return b.Bytes()
 }
 
+// Object encodes one row of t as a compact JSON object with keys in column
+// order, as JSON prints it.
+func (t Table) Object(row []any) string { return t.object(row) }
+
 // object encodes one row as a JSON object with keys in column order.
 func (t Table) object(row []any) string {
 	var b strings.Builder

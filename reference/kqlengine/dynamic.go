@@ -12,27 +12,58 @@ import (
 // Bag is a KQL property bag: string keys mapped to dynamic values, keeping
 // the order in which keys were first set, so that tostring of a bag parsed
 // from JSON gives the keys back as written. Bags are never modified once a
-// query has built them, which lets rows share them.
+// query has built them, which lets rows share them. Small bags (most JSON
+// objects) are searched linearly; an index is built past bagIndexAt keys.
 type Bag struct {
-	keys []string
-	vals map[string]any
+	keys  []string
+	vals  []any
+	index map[string]int
 }
 
-func newBag(n int) *Bag { return &Bag{keys: make([]string, 0, n), vals: make(map[string]any, n)} }
+const bagIndexAt = 16
+
+func newBag(n int) *Bag { return &Bag{keys: make([]string, 0, n), vals: make([]any, 0, n)} }
+
+func (b *Bag) find(key string) int {
+	if b.index != nil {
+		if i, ok := b.index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, k := range b.keys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
 
 // Set sets key to v; a key set twice keeps its first position and the last
 // value, as a JSON object with a repeated key reads in most parsers.
 func (b *Bag) Set(key string, v any) {
-	if _, ok := b.vals[key]; !ok {
-		b.keys = append(b.keys, key)
+	if i := b.find(key); i >= 0 {
+		b.vals[i] = v
+		return
 	}
-	b.vals[key] = v
+	b.keys = append(b.keys, key)
+	b.vals = append(b.vals, v)
+	if b.index != nil {
+		b.index[key] = len(b.keys) - 1
+	} else if len(b.keys) > bagIndexAt {
+		b.index = make(map[string]int, len(b.keys))
+		for i, k := range b.keys {
+			b.index[k] = i
+		}
+	}
 }
 
 // Get returns the value of key.
 func (b *Bag) Get(key string) (any, bool) {
-	v, ok := b.vals[key]
-	return v, ok
+	if i := b.find(key); i >= 0 {
+		return b.vals[i], true
+	}
+	return nil, false
 }
 
 // Keys returns the keys in insertion order.
@@ -368,6 +399,9 @@ func writeJSON(b *strings.Builder, v any) {
 	case int64:
 		b.WriteString(strconv.FormatInt(x, 10))
 	case float64:
+		if x == 0 {
+			x = 0 // JSON text "-0" would read back as the long 0: print 0
+		}
 		s := formatReal(x)
 		if s == "NaN" || strings.Contains(s, "Infinity") {
 			writeJSONString(b, s)
@@ -397,7 +431,7 @@ func writeJSON(b *strings.Builder, v any) {
 			}
 			writeJSONString(b, k)
 			b.WriteByte(':')
-			writeJSON(b, x.vals[k])
+			writeJSON(b, x.vals[i])
 		}
 		b.WriteByte('}')
 	default:
@@ -437,7 +471,7 @@ func writeJSONString(b *strings.Builder, s string) {
 			}
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
-				b.WriteString(`\ufffd`)
+				b.WriteRune(utf8.RuneError) // invalid UTF-8 becomes U+FFFD
 			} else {
 				b.WriteString(s[i : i+size])
 			}
@@ -477,7 +511,8 @@ func dynMember(v any, key string) any {
 	if !ok {
 		return nil
 	}
-	return b.vals[key]
+	m, _ := b.Get(key)
+	return m
 }
 
 // dynamicEqual reports whether two dynamic values are the same value: the

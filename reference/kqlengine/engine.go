@@ -15,10 +15,12 @@ package kqlengine
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
 
+	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/kql"
 	"github.com/ruleport/ruleport/reference/alerts"
 	"github.com/ruleport/ruleport/reference/logs"
@@ -242,96 +244,53 @@ func (m *matCache) relation() *relation {
 }
 
 // ---------------------------------------------------------------------------
-// tables
+// errors
 
-// tableSource is a named table: rows in memory, or a stream of CloudTrail
-// records read once. A table the query names more than once is read into
-// memory on first use, so every reference sees the same rows.
-type tableSource struct {
-	name   string
-	cols   []Column
-	rows   [][]any
-	loaded bool
-	// stream yields the rows of a table not yet loaded.
-	stream rowIter
-	// streamOK is set when the query reads the table once, so it can be
-	// streamed without holding its rows.
-	streamOK bool
-	opened   int
+// Error is a problem with a query, at a byte offset of the query text.
+// Constructs the engine does not implement wrap convert.ErrUnsupported, so
+// errors.Is(err, convert.ErrUnsupported) tells "ruleport cannot judge this
+// query" from "this query is wrong"; the engine never guesses an answer
+// for a construct it does not know.
+type Error struct {
+	Pos kql.Pos // offset into the query text, or kql.NoPos
+	Msg string  // lower case, no trailing period
+	Err error   // convert.ErrUnsupported, or nil
 }
 
-func (t *tableSource) open(pos kql.Pos) (*relation, error) {
-	t.opened++
-	if t.loaded {
-		return &relation{cols: t.cols, next: sliceIter(t.rows)}, nil
+// Error prints the message with the offset, which only the caller can turn
+// into a line and column of the rule file (see Diagnostic).
+func (e *Error) Error() string {
+	if e.Pos.IsValid() {
+		return fmt.Sprintf("query offset %d: %s", int(e.Pos), e.Msg)
 	}
-	if t.streamOK {
-		if t.opened > 1 {
-			return nil, errorf(pos, "internal: table %s streamed twice", t.name)
-		}
-		return &relation{cols: t.cols, next: t.stream}, nil
-	}
-	var it rowIter
-	return &relation{cols: t.cols, next: func() ([]any, error) {
-		if it == nil {
-			if !t.loaded {
-				rows, err := collect(&relation{next: t.stream})
-				if err != nil {
-					return nil, err
-				}
-				t.rows, t.loaded = rows, true
-			}
-			it = sliceIter(t.rows)
-		}
-		return it()
-	}}, nil
+	return e.Msg
 }
 
-// memorySource validates an in-memory table and applies the window.
-func memorySource(name string, t *Table, w logs.Window) (*tableSource, error) {
-	if t == nil {
-		return nil, fmt.Errorf("table %s: nil", name)
+// Unwrap exposes convert.ErrUnsupported to errors.Is.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Diagnostic turns e into a diagnostic of the rule file: at maps a query
+// offset to a line and column, as (*rule.Rule).QueryPos does.
+func (e *Error) Diagnostic(file string, at func(kql.Pos) convert.Pos) *convert.Diagnostic {
+	var pos convert.Pos
+	if e.Pos.IsValid() && at != nil {
+		pos = at(e.Pos)
 	}
-	tg := windowColumn(t.Columns)
-	src := &tableSource{name: name, cols: append([]Column(nil), t.Columns...), loaded: true}
-	for i, row := range t.Rows {
-		n, err := normalizeRow(t.Columns, row)
-		if err != nil {
-			return nil, fmt.Errorf("table %s: row %d: %w", name, i+1, err)
-		}
-		if tg >= 0 && !inWindow(w, n[tg]) {
-			continue
-		}
-		src.rows = append(src.rows, n)
-	}
-	return src, nil
+	return &convert.Diagnostic{File: file, Pos: pos, Msg: e.Msg, Err: e.Err}
 }
 
-// windowColumn is the index of the TimeGenerated datetime column, or -1.
-func windowColumn(cols []Column) int {
-	for i, c := range cols {
-		if c.Name == "TimeGenerated" && c.Type == TypeDatetime {
-			return i
-		}
-	}
-	return -1
+// errorf returns a positioned query error.
+func errorf(pos kql.Pos, format string, args ...any) *Error {
+	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
-// inWindow applies logs.Window to a TimeGenerated value: a null time is
-// only in the unbounded window.
-func inWindow(w logs.Window, v any) bool {
-	t, _ := v.(time.Time)
-	return w.Contains(t)
+// unsupportedf returns a positioned error that wraps convert.ErrUnsupported.
+func unsupportedf(pos kql.Pos, format string, args ...any) *Error {
+	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...), Err: convert.ErrUnsupported}
 }
 
-// planStreaming lets a table be streamed when the query names it exactly
-// once, outside any let (a let may be evaluated more than once).
-func (e *engine) planStreaming(q *kql.Query) {
-	for name, t := range e.tables {
-		if t.loaded {
-			continue
-		}
-		total, inLets := countTableRefs(q, name)
-		t.streamOK = total == 1 && inLets == 0
-	}
-}
+// IsUnsupported reports whether err says the engine does not implement a
+// construct (as opposed to the query being wrong or the input unreadable).
+func IsUnsupported(err error) bool { return errors.Is(err, convert.ErrUnsupported) }
+
+func typeName(v any) string { return fmt.Sprintf("%T", v) }

@@ -313,19 +313,9 @@ func zeroRow(cols []Column) []any {
 // appearance, filling absent ones with nulls; kind=inner keeps the columns
 // all tables share.
 func (e *engine) union(first *relation, params []*kql.Param, tables []kql.Expr, pos kql.Pos, sc *scope) (*relation, error) {
-	inner, fuzzy := false, false
-	for _, p := range params {
-		v, _ := p.Value.(*kql.Ident)
-		lit, _ := p.Value.(*kql.BasicLit)
-		switch name := strings.ToLower(p.Name.Name); {
-		case name == "kind" && v != nil && (v.Name == "inner" || v.Name == "outer"):
-			inner = v.Name == "inner"
-		case name == "isfuzzy" && lit != nil && lit.Kind == kql.LitBool:
-			fuzzy = strings.EqualFold(lit.Raw, "true")
-		case strings.HasPrefix(name, "hint."):
-		default:
-			return nil, unsupportedf(p.Pos(), "union parameter %s", p.Name.Name)
-		}
+	inner, fuzzy, err := unionParams(params)
+	if err != nil {
+		return nil, err
 	}
 	var rels []*relation
 	if first != nil {
@@ -377,6 +367,24 @@ func (e *engine) union(first *relation, params []*kql.Param, tables []kql.Expr, 
 		}
 		return nil, nil
 	}}, nil
+}
+
+// unionParams reads kind=inner|outer, isfuzzy=true|false and hints.
+func unionParams(params []*kql.Param) (inner, fuzzy bool, err error) {
+	for _, p := range params {
+		v, _ := p.Value.(*kql.Ident)
+		lit, _ := p.Value.(*kql.BasicLit)
+		switch name := strings.ToLower(p.Name.Name); {
+		case name == "kind" && v != nil && (v.Name == "inner" || v.Name == "outer"):
+			inner = v.Name == "inner"
+		case name == "isfuzzy" && lit != nil && lit.Kind == kql.LitBool:
+			fuzzy = strings.EqualFold(lit.Raw, "true")
+		case strings.HasPrefix(name, "hint."):
+		default:
+			return false, false, unsupportedf(p.Pos(), "union parameter %s", p.Name.Name)
+		}
+	}
+	return inner, fuzzy, nil
 }
 
 // unionColumns merges the schemas. A column whose type differs between

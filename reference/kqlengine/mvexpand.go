@@ -25,19 +25,9 @@ type expansion struct {
 // [key, value] arrays (kind=array). mvexpand, the legacy form, stops at
 // 128 rows per input row, mv-expand at 2147483647.
 func (e *engine) mvExpand(src *relation, op *kql.MvExpandOp, sc *scope) (*relation, error) {
-	bagAsArray := false
-	indexCol := ""
-	for _, p := range op.Params {
-		name := strings.ToLower(p.Name.Name)
-		id, _ := p.Value.(*kql.Ident)
-		switch {
-		case (name == "kind" || name == "bagexpansion") && id != nil && (id.Name == "bag" || id.Name == "array"):
-			bagAsArray = id.Name == "array"
-		case name == "with_itemindex" && id != nil:
-			indexCol = id.Name
-		default:
-			return nil, unsupportedf(p.Pos(), "mv-expand parameter %s", p.Name.Name)
-		}
+	bagAsArray, indexCol, err := mvExpandParams(op.Params)
+	if err != nil {
+		return nil, err
 	}
 	limitN := int64(math.MaxInt32)
 	if op.Name == "mvexpand" {
@@ -86,6 +76,24 @@ func (e *engine) mvExpand(src *relation, op *kql.MvExpandOp, sc *scope) (*relati
 		pending = pending[1:]
 		return row, nil
 	}}, nil
+}
+
+// mvExpandParams reads kind= (or bagexpansion=) bag|array and
+// with_itemindex=Name.
+func mvExpandParams(params []*kql.Param) (bagAsArray bool, indexCol string, err error) {
+	for _, p := range params {
+		name := strings.ToLower(p.Name.Name)
+		id, _ := p.Value.(*kql.Ident)
+		switch {
+		case (name == "kind" || name == "bagexpansion") && id != nil && (id.Name == "bag" || id.Name == "array"):
+			bagAsArray = id.Name == "array"
+		case name == "with_itemindex" && id != nil:
+			indexCol = id.Name
+		default:
+			return false, "", unsupportedf(p.Pos(), "mv-expand parameter %s", p.Name.Name)
+		}
+	}
+	return bagAsArray, indexCol, nil
 }
 
 // expansionOf compiles one item: a column, Name = expression, with an

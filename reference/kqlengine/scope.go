@@ -190,10 +190,11 @@ func operatorName(op kql.Operator) string {
 func countTableRefs(q *kql.Query, name string) (total, inLets int) {
 	for _, st := range q.Stmts {
 		n := 0
-		walk(st, func(x kql.Node) {
+		kql.Inspect(st, func(x kql.Node) bool {
 			if id, ok := x.(*kql.Ident); ok && id.Name == name {
 				n++
 			}
+			return true
 		})
 		total += n
 		if _, ok := st.(*kql.LetStmt); ok {

@@ -170,12 +170,13 @@ func (s *summarizer) compileAgg(a kql.Expr, cols []Column, sc *scope) error {
 // hasAggCall reports whether x calls an aggregation function.
 func hasAggCall(x kql.Expr) bool {
 	found := false
-	walk(x, func(n kql.Node) {
+	kql.Inspect(x, func(n kql.Node) bool {
 		if c, ok := n.(*kql.CallExpr); ok {
 			if _, ok := aggFuncs[c.Fun.Name]; ok {
 				found = true
 			}
 		}
+		return !found
 	})
 	return found
 }
@@ -184,12 +185,13 @@ func hasAggCall(x kql.Expr) bool {
 // not know, which may be an aggregation it does not implement.
 func unknownCall(x kql.Expr) *kql.CallExpr {
 	var found *kql.CallExpr
-	walk(x, func(n kql.Node) {
+	kql.Inspect(x, func(n kql.Node) bool {
 		if c, ok := n.(*kql.CallExpr); ok && found == nil {
 			if _, ok := scalarFuncs[c.Fun.Name]; !ok && c.Fun.Name != "toscalar" {
 				found = c
 			}
 		}
+		return found == nil
 	})
 	return found
 }

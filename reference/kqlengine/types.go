@@ -110,7 +110,6 @@ func normalize(v any, t Type) (any, error) {
 		}
 		return nil, nil
 	}
-	bad := fmt.Errorf("a %T cannot be a %s value", v, t)
 	switch t {
 	case TypeBool:
 		if b, ok := v.(bool); ok {
@@ -155,7 +154,7 @@ func normalize(v any, t Type) (any, error) {
 	case TypeDynamic:
 		return normalizeDynamic(v)
 	}
-	return nil, bad
+	return nil, fmt.Errorf("a %T cannot be a %s value", v, t)
 }
 
 // goInteger widens any Go integer type to int64.

@@ -60,7 +60,10 @@ type binding struct {
 	scalar  Expr
 	tabular kql.Expr
 	isFunc  bool
-	pos     kql.Pos
+	// failed marks a scalar let whose value was reported wrong: its uses
+	// are not reported again as unknown names.
+	failed bool
+	pos    kql.Pos
 }
 
 // lowerer holds the state of one Lower call.
@@ -97,9 +100,7 @@ func (l *lowerer) let(st *kql.LetStmt) {
 			b.tabular = v
 		} else {
 			b.scalar = l.expr(v, &scope{})
-			if b.scalar == nil {
-				return // reported
-			}
+			b.failed = b.scalar == nil // reported
 		}
 	}
 	l.lets[st.Name.Name] = b

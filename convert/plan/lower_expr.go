@@ -58,6 +58,7 @@ func (l *lowerer) ident(id *kql.Ident, sc *scope) Expr {
 		switch {
 		case b.scalar != nil:
 			return b.scalar
+		case b.failed:
 		case b.isFunc:
 			l.unsupported(id.Pos(), "user-defined function %s", id.Name)
 		default:

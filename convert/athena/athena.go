@@ -31,7 +31,17 @@
 // this), so an event of day D can sit in partition D+1: the partition
 // range runs from the window start's day to the day after the window end.
 // A delivery lag over a day would be missed; AWS documents an average of
-// about five minutes.
+// about five minutes. Unverified: that Athena's partition projection
+// prunes on date_format(current_timestamp ...) as it does on literal
+// strings (Trino evaluates current_timestamp once per query, so the
+// bounds are constants at planning); a pinned query's bounds are literals.
+//
+// Known differences from KQL, each where no Trino function says otherwise:
+// Resources read as text (tostring, output) has the table's lower-case
+// keys (arn, accountid, type), not CloudTrail's (ARN, accountId); a
+// dynamic number read as text is json_extract_scalar's spelling of it
+// (4.0 stays "4.0"); dynamic output columns are JSON text; parse_json of
+// text that is not JSON, used as a whole value, is CAST(text AS JSON).
 package athena
 
 import (

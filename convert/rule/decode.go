@@ -19,12 +19,26 @@ type decoder struct {
 	src   *source
 	arm   bool // ARM: keys match case-insensitively, JSON vocabulary
 	diags convert.Diagnostics
+	errs  int   // errors reported so far
 	r     *Rule // the rule being filled, for positions
 }
 
+// maxErrors bounds the errors reported for one file, as compilers stop
+// after a screenful: past it a file is not a rule anyway, and a 4 MiB
+// file of wrong keys would otherwise make a 4 MiB report.
+const maxErrors = 100
+
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
-	d.diags.Add(convert.Errorf(d.file, d.src.nodePos(n), format, args...))
+	switch d.errs++; {
+	case d.errs <= maxErrors:
+		d.diags.Add(convert.Errorf(d.file, d.src.nodePos(n), format, args...))
+	case d.errs == maxErrors+1:
+		d.diags.Add(convert.Errorf(d.file, d.src.nodePos(n), "too many errors; stopping here"))
+	}
 }
+
+// full reports whether no more errors will be reported.
+func (d *decoder) full() bool { return d.errs > maxErrors }
 
 func (d *decoder) warnf(n *yaml.Node, format string, args ...any) {
 	d.diags.Add(convert.Warningf(d.file, d.src.nodePos(n), format, args...))
@@ -90,6 +104,9 @@ func (d *decoder) match(key string, known []string) string {
 }
 
 func (d *decoder) unknown(k *yaml.Node, what string, known []string, hints map[string]string) {
+	if d.full() {
+		return // suggest is the costly part; skip it
+	}
 	if h, ok := hints[strings.ToLower(k.Value)]; ok {
 		d.errorf(k, "unknown key %q in %s: %s", k.Value, what, h)
 		return
@@ -119,12 +136,11 @@ func suggest(key string, known []string) string {
 }
 
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
 		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
@@ -133,7 +149,7 @@ func editDistance(a, b string) int {
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 		}
-		prev = cur
+		prev, cur = cur, prev
 	}
 	return prev[len(b)]
 }

@@ -36,7 +36,9 @@ func seedRule(t *testing.T) *Rule {
 }
 
 // corpusFiles lists every rule file of ../shared/corpus.
-func corpusFiles(t *testing.T) []string {
+func corpusFiles(t *testing.T) []string { return corpusFilesF(t) }
+
+func corpusFilesF(t testing.TB) []string {
 	t.Helper()
 	var files []string
 	err := filepath.WalkDir(filepath.Join(sharedDir, "corpus"), func(p string, d os.DirEntry, err error) error {

@@ -150,3 +150,27 @@ func TestValueColon(t *testing.T) {
 		}
 	}
 }
+
+// TestTooManyErrors: a file of nothing but wrong keys reports the first
+// 100 and says it stopped, rather than a report as long as the file.
+func TestTooManyErrors(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, "k%d: 1\n", i)
+	}
+	_, diags := Load("r.yaml", []byte(b.String()))
+	if len(diags) != 101 {
+		t.Fatalf("%d diagnostics, want 100 and the note", len(diags))
+	}
+	// k100 is on line 101: the 101st error, where reporting stops.
+	if got := diags[100].Error(); got != "r.yaml:101:1: too many errors; stopping here" {
+		t.Errorf("last diagnostic = %q", got)
+	}
+	r := &Rule{File: "v.yaml", Kind: KindScheduled}
+	for i := 0; i < 300; i++ {
+		r.Tactics = append(r.Tactics, "Mining")
+	}
+	if n := len(Validate(r).Errors()); n != 101 {
+		t.Errorf("Validate reported %d errors, want 100 and the note", n)
+	}
+}

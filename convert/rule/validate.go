@@ -74,14 +74,43 @@ func Validate(r *Rule) convert.Diagnostics {
 type validator struct {
 	r     *Rule
 	diags convert.Diagnostics
+	errs  int
 }
 
+// errorf reports an error, up to maxErrors of them, as Load does.
 func (v *validator) errorf(path, format string, args ...any) {
-	v.diags.Add(v.r.Errorf(path, format, args...))
+	v.error(v.r.Errorf(path, format, args...))
+}
+
+func (v *validator) error(d *convert.Diagnostic) {
+	switch v.errs++; {
+	case v.errs <= maxErrors:
+		v.diags.Add(d)
+	case v.errs == maxErrors+1:
+		d.Msg = "too many errors; stopping here"
+		v.diags.Add(d)
+	}
 }
 
 func (v *validator) warnf(path, format string, args ...any) {
 	v.diags.Add(v.r.Warningf(path, format, args...))
+}
+
+// word names a field the way the rule's format spells it: the YAML name,
+// or for an ARM rule its property (armPaths read the other way).
+func (v *validator) word(yamlName string) string {
+	if v.r.Format != FormatARM {
+		return yamlName
+	}
+	switch yamlName {
+	case "id":
+		return "rule id (the GUID in the resource name)"
+	case "name":
+		return "displayName"
+	case "version":
+		return "templateVersion"
+	}
+	return yamlName
 }
 
 // oneOf reports val unless it is in allowed, suggesting the allowed value
@@ -104,15 +133,15 @@ func (v *validator) basics() {
 	r := v.r
 	switch {
 	case r.ID == "":
-		v.errorf("id", "missing id")
+		v.errorf("id", "missing %s", v.word("id"))
 	case !guidExactRE.MatchString(r.ID):
-		v.errorf("id", "id %q is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", r.ID)
+		v.errorf("id", "%s %q is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", v.word("id"), r.ID)
 	}
 	switch n := utf16Len(r.Name); {
 	case r.Name == "":
-		v.errorf("name", "missing name")
+		v.errorf("name", "missing %s", v.word("name"))
 	case n > maxNameChars:
-		v.errorf("name", "name is %d characters long; the limit is %d", n, maxNameChars)
+		v.errorf("name", "%s is %d characters long; the limit is %d", v.word("name"), n, maxNameChars)
 	}
 	switch n := utf16Len(r.Description); {
 	case r.Description == "" && r.Has("description"):
@@ -139,7 +168,7 @@ func (v *validator) basics() {
 		v.errorf("query", "query is %d characters long; the limit is %d", n, maxQueryChars)
 	}
 	if r.Version != "" && !versionRE.MatchString(r.Version) {
-		v.errorf("version", "version %q is not of the form X.Y.Z (all numbers), as templateVersion must be", r.Version)
+		v.errorf("version", "%s %q is not of the form X.Y.Z (all numbers), as templateVersion must be", v.word("version"), r.Version)
 	}
 }
 
@@ -311,7 +340,7 @@ func (v *validator) customDetails() {
 	for _, c := range r.CustomDetails {
 		p := "customDetails." + c.Key
 		if len(c.Key) > maxDetailKey || !detailKeyRE.MatchString(c.Key) {
-			v.diags.Add(convert.Errorf(r.File, r.KeyPos(p), "custom detail name %q must start with a letter, hold only letters, digits and underscores, and be at most %d characters", c.Key, maxDetailKey))
+			v.error(convert.Errorf(r.File, r.KeyPos(p), "custom detail name %q must start with a letter, hold only letters, digits and underscores, and be at most %d characters", c.Key, maxDetailKey))
 		}
 		v.column(p, c.Column)
 	}
@@ -377,4 +406,109 @@ func (v *validator) grouping() {
 	case g.MatchingMethod != "Selected" && grouped:
 		v.warnf(p+".matchingMethod", "groupBy lists are used only when matchingMethod is Selected; with %s they are ignored", g.MatchingMethod)
 	}
+}
+
+// The closed vocabularies of an alert rule. Sources:
+//   - TARGETS.md §1, which reads them from azurerm's
+//     sentinel_alert_rule_scheduled_resource.go and Azure-Sentinel's
+//     .script/tests/detectionTemplateSchemaValidation;
+//   - the Microsoft.SecurityInsights alertRules schema, api-version
+//     2024-01-01-preview (Azure/bicep-types-az,
+//     generated/securityinsights/.../2024-01-01-preview/types.md), for the
+//     values TARGETS.md does not list (alert properties, matching methods).
+
+// Severities are the AlertSeverity values.
+var Severities = []string{"High", "Medium", "Low", "Informational"}
+
+// Tactics are the AttackTactic values.
+var Tactics = []string{
+	"Collection", "CommandAndControl", "CredentialAccess", "DefenseEvasion", "Discovery",
+	"Execution", "Exfiltration", "Impact", "ImpairProcessControl", "InhibitResponseFunction",
+	"InitialAccess", "LateralMovement", "Persistence", "PreAttack", "PrivilegeEscalation",
+	"Reconnaissance", "ResourceDevelopment",
+}
+
+// TriggerOperators are the API's trigger operators.
+var TriggerOperators = []string{"GreaterThan", "LessThan", "Equal", "NotEqual"}
+
+// AggregationKinds are the EventGroupingAggregationKind values.
+var AggregationKinds = []string{"SingleAlert", "AlertPerResult"}
+
+// MatchingMethods are the incident grouping matching methods.
+var MatchingMethods = []string{"AllEntities", "AnyAlert", "Selected"}
+
+// AlertDetails are the values of groupByAlertDetails.
+var AlertDetails = []string{"DisplayName", "Severity"}
+
+// AlertProperties are the AlertProperty values of alertDynamicProperties.
+// azurerm's dynamic_property accepts all but SubTechniques, which the
+// Terraform schema check reports.
+var AlertProperties = []string{
+	"AlertLink", "ConfidenceLevel", "ConfidenceScore", "ExtendedLinks", "ProductComponentName",
+	"ProductName", "ProviderName", "RemediationSteps", "SubTechniques", "Techniques",
+}
+
+// EntityIdentifiers lists the entity types of entity mappings and the
+// identifiers each accepts: TARGETS.md §1's table; for the three mail
+// types it leaves out, Azure-Sentinel's Models/EntityMappingIdentifiers.cs;
+// and Account's CloudAppAccountId, which the seed maps. CloudAppAccountId is a field of
+// the Account entity in Microsoft's entity reference
+// (learn.microsoft.com/azure/sentinel/entities-reference, "Account":
+// "CloudAppAccountId | String | The AccountID in alerts from the CloudApp
+// provider") and newer versions of Azure-Sentinel's
+// Models/EntityMappingIdentifiers.cs list it among Account's identifiers.
+var EntityIdentifiers = map[string][]string{
+	"Account": {"Name", "FullName", "NTDomain", "DnsDomain", "UPNSuffix", "Sid", "AadTenantId",
+		"AadUserId", "PUID", "IsDomainJoined", "DisplayName", "ObjectGuid", "CloudAppAccountId"},
+	"AzureResource":    {"ResourceId"},
+	"CloudApplication": {"AppId", "Name", "InstanceName"},
+	"DNS":              {"DomainName"},
+	"File":             {"Directory", "Name"},
+	"FileHash":         {"Algorithm", "Value"},
+	"Host": {"DnsDomain", "NTDomain", "HostName", "FullName", "NetBiosName", "AzureID",
+		"OMSAgentID", "OSFamily", "OSVersion", "IsDomainJoined"},
+	"IP":             {"Address"},
+	"MailCluster":    {"NetworkMessageIds", "CountByDeliveryStatus", "CountByThreatType", "CountByProtectionStatus", "Threats", "Query", "QueryTime", "MailCount", "IsVolumeAnomaly", "Source", "ClusterSourceIdentifier", "ClusterSourceType", "ClusterQueryStartTime", "ClusterQueryEndTime", "ClusterGroup"},
+	"MailMessage":    {"Recipient", "Urls", "Threats", "Sender", "P1Sender", "P1SenderDisplayName", "P1SenderDomain", "SenderIP", "P2Sender", "P2SenderDisplayName", "P2SenderDomain", "ReceivedDate", "NetworkMessageId", "InternetMessageId", "Subject", "BodyFingerprintBin1", "BodyFingerprintBin2", "BodyFingerprintBin3", "BodyFingerprintBin4", "BodyFingerprintBin5", "AntispamDirection", "DeliveryAction", "DeliveryLocation", "Language", "ThreatDetectionMethods"},
+	"Mailbox":        {"MailboxPrimaryAddress", "DisplayName", "Upn", "ExternalDirectoryObjectId", "RiskLevel"},
+	"Malware":        {"Name", "Category"},
+	"Process":        {"ProcessId", "CommandLine", "ElevationToken", "CreationTimeUtc"},
+	"RegistryKey":    {"Hive", "Key"},
+	"RegistryValue":  {"Name", "Value", "ValueType"},
+	"SecurityGroup":  {"DistinguishedName", "SID", "ObjectGuid"},
+	"SubmissionMail": {"NetworkMessageId", "Timestamp", "Recipient", "Sender", "SenderIp", "Subject", "ReportType", "SubmissionId", "SubmissionDate", "Submitter"},
+	"URL":            {"Url"},
+}
+
+// EntityTypes returns the entity types of EntityIdentifiers in the order
+// TARGETS.md lists them.
+func EntityTypes() []string {
+	return []string{"Account", "AzureResource", "CloudApplication", "DNS", "File", "FileHash",
+		"Host", "IP", "MailCluster", "MailMessage", "Mailbox", "Malware", "Process",
+		"RegistryKey", "RegistryValue", "SecurityGroup", "SubmissionMail", "URL"}
+}
+
+// requiredIdentifiers are the identifier combinations one of which an
+// entity mapping must use, from Azure-Sentinel's
+// Models/EntityMappingIdentifiers.cs (RequiredIdentifiers): without one,
+// Sentinel cannot identify the entity.
+var requiredIdentifiers = map[string][][]string{
+	"Account":          {{"FullName"}, {"Sid"}, {"Name"}, {"AadUserId"}, {"PUID"}, {"ObjectGuid"}},
+	"AzureResource":    {{"ResourceId"}},
+	"CloudApplication": {{"AppId"}, {"Name"}},
+	"DNS":              {{"DomainName"}},
+	"File":             {{"Name"}},
+	"FileHash":         {{"Algorithm", "Value"}},
+	"Host":             {{"FullName"}, {"HostName"}, {"NetBiosName"}, {"AzureID"}, {"OMSAgentID"}},
+	"IP":               {{"Address"}},
+	"Mailbox":          {{"MailboxPrimaryAddress"}},
+	"MailCluster":      {{"Query"}, {"Source"}},
+	"MailMessage":      {{"NetworkMessageId"}, {"Recipient"}},
+	"Malware":          {{"Name"}},
+	"Process":          {{"CommandLine"}, {"ProcessId"}},
+	"RegistryKey":      {{"Key"}, {"Hive"}},
+	"RegistryValue":    {{"Name"}},
+	"SecurityGroup":    {{"DistinguishedName"}, {"SID"}, {"ObjectGuid"}},
+	"SubmissionMail":   {{"SubmissionId"}, {"NetworkMessageId"}, {"Recipient"}, {"Submitter"}},
+	"URL":              {{"Url"}},
 }

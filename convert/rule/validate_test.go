@@ -217,3 +217,24 @@ func TestFieldPos(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateARMWords: findings about an ARM rule name its properties.
+func TestValidateARMWords(t *testing.T) {
+	src := `{"resources": [{"type": "Microsoft.SecurityInsights/alertRules", "kind": "NRT",
+ "name": "9e457dc4-81f0-4d25-bc37-a5fa4a17946a",
+ "properties": {"severity": "Low", "query": "T", "templateVersion": "1"}}]}`
+	rules, diags := Load("r.json", []byte(src))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	got := Validate(rules[0])
+	got.Sort()
+	// No displayName: the finding goes to the resource, at 1:16.
+	want := []string{
+		"r.json:1:16: missing displayName",
+		`r.json:3:69: templateVersion "1" is not of the form X.Y.Z (all numbers), as templateVersion must be`,
+	}
+	if diff := cmp.Diff(want, diagStrings(got)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -76,12 +76,21 @@ func writeYAML(r *Rule, literals bool) ([]byte, error) {
 	}
 	w.str("version", r.Version)
 	w.str("kind", r.Kind)
+	out, err := w.encode()
+	if err != nil {
+		return nil, fmt.Errorf("%s: writing YAML: %w", r.File, err)
+	}
+	return out, nil
+}
 
+// encode writes the document with two-space indentation, then puts the
+// literal blocks in place of their placeholders.
+func (w *yamlWriter) encode() ([]byte, error) {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
 	if err := enc.Encode(w.m); err != nil {
-		return nil, fmt.Errorf("%s: writing YAML: %w", r.File, err)
+		return nil, err
 	}
 	if err := enc.Close(); err != nil {
 		return nil, err

@@ -46,25 +46,11 @@ func runConvert(e *env, args []string) int {
 	if selected == nil {
 		return code
 	}
-	inputs := loadInputs(paths)
+	inputs, diags, bad := loadValid(paths)
 	folders, err := ruleFolders(inputs)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ruleport convert: %v\n", err)
 		return ExitBadInput
-	}
-	var diags convert.Diagnostics
-	bad := false
-	for _, in := range inputs {
-		diags = append(diags, in.diags...)
-		bad = bad || in.bad
-		for _, r := range in.rules {
-			if in.bad {
-				break
-			}
-			v := rule.Validate(r)
-			diags = append(diags, v...)
-			bad = bad || v.HasErrors()
-		}
 	}
 	if bad {
 		printDiags(e.stderr, diags)
@@ -87,6 +73,27 @@ func runConvert(e *env, args []string) int {
 		return ExitProblem
 	}
 	return ExitOK
+}
+
+// loadValid loads every input and validates its rules, returning every
+// diagnostic and whether any input cannot be converted.
+func loadValid(paths []string) ([]*input, convert.Diagnostics, bool) {
+	inputs := loadInputs(paths)
+	var diags convert.Diagnostics
+	bad := false
+	for _, in := range inputs {
+		diags = append(diags, in.diags...)
+		bad = bad || in.bad
+		if in.bad {
+			continue
+		}
+		for _, r := range in.rules {
+			v := rule.Validate(r)
+			diags = append(diags, v...)
+			bad = bad || v.HasErrors()
+		}
+	}
+	return inputs, diags, bad
 }
 
 // selectTargets picks the targets to run: the one named, or every

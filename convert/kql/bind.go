@@ -139,11 +139,12 @@ func (s *scope) lookup(name string) *binding {
 func (s *scope) child() *scope { return &scope{parent: s, names: map[string]*binding{}} }
 
 type binder struct {
-	table TableFunc
-	errs  ErrorList
-	quiet int // > 0 while re-binding a function body at a call site
-	fuzzy int // > 0 while binding the operands of union isfuzzy=true
-	calls int // depth of function calls being expanded
+	table      TableFunc
+	errs       ErrorList
+	quiet      int // > 0 while re-binding a function body at a call site
+	fuzzy      int // > 0 while binding the operands of union isfuzzy=true
+	calls      int // depth of function calls being expanded
+	expansions int // function bodies bound so far
 }
 
 func (b *binder) errorf(pos Pos, kind ErrorKind, format string, args ...any) {
@@ -216,19 +217,25 @@ func (b *binder) isTabular(x Expr, sc *scope) bool {
 	return false
 }
 
-// maxCalls bounds the expansion of user functions: KQL forbids recursion,
-// and a query that recurses gets an error instead of a hang.
-const maxCalls = 20
+// maxCalls bounds the nesting of user function calls, and maxExpansions
+// their number: each call binds the function's body again, so a chain of
+// functions that each call the next twice would otherwise take exponential
+// time. Real rules stay far below both.
+const (
+	maxCalls      = 20
+	maxExpansions = 2000
+)
 
 // callBody binds a function body with its parameters bound to args (nil at
 // the declaration: declared types, tabular parameters unknown) and returns
 // the body's value.
 func (b *binder) callBody(f *FuncLit, sc *scope, args []value, at Pos) value {
-	if b.calls >= maxCalls {
-		b.errorf(at, ErrSemantic, "function calls nest too deeply (KQL functions cannot recurse)")
+	if b.calls >= maxCalls || b.expansions >= maxExpansions {
+		b.errorf(at, ErrSemantic, "function calls nest too deeply or too often for ruleport to follow")
 		return value{typ: TypeUnknown}
 	}
 	b.calls++
+	b.expansions++
 	defer func() { b.calls-- }()
 	inner := sc.child()
 	for i, p := range f.Params {

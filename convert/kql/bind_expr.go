@@ -44,9 +44,7 @@ func (b *binder) scalar(x Expr, e *env) string {
 		return "dynamic"
 	case *ParenExpr:
 		if b.isTabular(x.X, e.sc) {
-			b.tabular(x.X, e.sc)
-			b.errorf(x.Pos(), ErrSemantic, "a table stands where a scalar should (toscalar() makes one)")
-			return TypeUnknown
+			return b.tableAsScalar(x.X, e)
 		}
 		return b.scalar(x.X, e)
 	case *UnaryExpr:
@@ -58,15 +56,7 @@ func (b *binder) scalar(x Expr, e *env) string {
 	case *BinaryExpr:
 		return b.binary(x, e)
 	case *InExpr:
-		b.scalar(x.X, e)
-		for _, el := range x.List {
-			if b.isTabular(el, e.sc) {
-				b.tabular(el, e.sc)
-			} else {
-				b.scalar(el, e)
-			}
-		}
-		return "bool"
+		return b.in(x, e)
 	case *BetweenExpr:
 		b.scalar(x.X, e)
 		b.scalar(x.Lo, e)
@@ -77,13 +67,7 @@ func (b *binder) scalar(x Expr, e *env) string {
 	case *MemberExpr:
 		return b.member(x, e)
 	case *IndexExpr:
-		t := b.scalar(x.X, e)
-		b.scalar(x.Index, e)
-		if t != "dynamic" && t != TypeUnknown {
-			b.errorf(x.Lbrack, ErrSemantic, "cannot index a %s value: [] needs a dynamic array or bag", t)
-			return TypeUnknown
-		}
-		return t
+		return b.index(x, e)
 	case *NamedExpr:
 		return b.scalar(x.X, e)
 	case *StarExpr:
@@ -92,12 +76,43 @@ func (b *binder) scalar(x Expr, e *env) string {
 	case *BadExpr:
 		return TypeUnknown
 	case *PipeExpr, *UnionExpr, *DataTableExpr, *ExternalDataExpr:
-		b.tabular(x, e.sc)
-		b.errorf(x.Pos(), ErrSemantic, "a table stands where a scalar should (toscalar() makes one)")
-		return TypeUnknown
+		return b.tableAsScalar(x, e)
 	}
 	b.errorf(x.Pos(), ErrSemantic, "unexpected %s in an expression", typeName(x))
 	return TypeUnknown
+}
+
+// tableAsScalar binds a table expression found where a scalar should be
+// and reports it.
+func (b *binder) tableAsScalar(x Expr, e *env) string {
+	b.tabular(x, e.sc)
+	b.errorf(x.Pos(), ErrSemantic, "a table stands where a scalar should (toscalar() makes one)")
+	return TypeUnknown
+}
+
+// in binds X in (list): the list may hold tables (a subquery, a let-bound
+// table) whose first column is the set.
+func (b *binder) in(x *InExpr, e *env) string {
+	b.scalar(x.X, e)
+	for _, el := range x.List {
+		if b.isTabular(el, e.sc) {
+			b.tabular(el, e.sc)
+		} else {
+			b.scalar(el, e)
+		}
+	}
+	return "bool"
+}
+
+// index types X[i], which needs a dynamic array or bag (KS147 otherwise).
+func (b *binder) index(x *IndexExpr, e *env) string {
+	t := b.scalar(x.X, e)
+	b.scalar(x.Index, e)
+	if t != "dynamic" && t != TypeUnknown {
+		b.errorf(x.Lbrack, ErrSemantic, "cannot index a %s value: [] needs a dynamic array or bag", t)
+		return TypeUnknown
+	}
+	return t
 }
 
 // name resolves a name in an expression: a column of the row first (Kusto
@@ -184,20 +199,7 @@ func (b *binder) call(c *CallExpr, e *env) string {
 	}
 	info, ok := functions[name]
 	if !ok {
-		kind, known := kqlFunctions[name]
-		if kind == "a" && e.agg == aggNone {
-			b.errorf(c.Fun.Pos(), ErrSemantic, "aggregate function %s is allowed only in summarize and make-series", name)
-		}
-		if kind == "a" {
-			e = e.with(aggInside)
-		}
-		b.args(c, e)
-		if known {
-			b.errorf(c.Fun.Pos(), ErrUnsupported, "unsupported function %s: ruleport does not type it", name)
-		} else {
-			b.errorf(c.Fun.Pos(), ErrUnknownName, "unknown function %q", name)
-		}
-		return TypeUnknown
+		return b.untypedCall(c, e)
 	}
 	if n := len(c.Args); n < info.min || info.max >= 0 && n > info.max {
 		b.errorf(c.Fun.Pos(), ErrSemantic, "function %s takes %s, found %d", name, argCount(info.min, info.max), n)
@@ -219,6 +221,26 @@ func (b *binder) call(c *CallExpr, e *env) string {
 		return argType(0)(types)
 	}
 	return info.result(types)
+}
+
+// untypedCall binds a call of a function the binder has no entry for:
+// one KQL has is unsupported, any other name is unknown (KS211).
+func (b *binder) untypedCall(c *CallExpr, e *env) string {
+	name := c.Fun.Name
+	kind, known := kqlFunctions[name]
+	if kind == "a" && e.agg == aggNone {
+		b.errorf(c.Fun.Pos(), ErrSemantic, "aggregate function %s is allowed only in summarize and make-series", name)
+	}
+	if kind == "a" {
+		e = e.with(aggInside)
+	}
+	b.args(c, e)
+	if known {
+		b.errorf(c.Fun.Pos(), ErrUnsupported, "unsupported function %s: ruleport does not type it", name)
+	} else {
+		b.errorf(c.Fun.Pos(), ErrUnknownName, "unknown function %q", name)
+	}
+	return TypeUnknown
 }
 
 // args types the arguments of c; "*" is accepted where Kusto takes it.

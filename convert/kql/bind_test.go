@@ -226,3 +226,22 @@ func TestBindSourceOfColumns(t *testing.T) {
 		t.Errorf("sources (-want +got):\n%s", d)
 	}
 }
+
+func TestBindExponentialCallsAreBounded(t *testing.T) {
+	// Each function calls the previous one twice: 2^25 expansions if
+	// followed naively. The binder must stop with an error, quickly.
+	var b strings.Builder
+	b.WriteString("let f0 = (x:long) { x };\n")
+	for i := 1; i <= 25; i++ {
+		fmt.Fprintf(&b, "let f%d = (x:long) { f%d(x) + f%d(x) };\n", i, i-1, i-1)
+	}
+	b.WriteString("T | extend y = f25(b)")
+	q, perrs := Parse(b.String())
+	if len(perrs) > 0 {
+		t.Fatal(perrs)
+	}
+	_, errs := Bind(q, testTable)
+	if len(errs) == 0 || !strings.Contains(errs[0].Msg, "too often") {
+		t.Fatalf("want an error about the number of calls, got %v", errs)
+	}
+}

@@ -4,11 +4,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/ruleport/ruleport/convert/schema"
 )
 
-// FuzzParse checks, for any input: Parse does not panic, every error has a
-// position inside the text, and a query that parses prints back to text
-// that parses to the same tree. It is seeded with every corpus query and
+// FuzzParse checks, for any input: Parse, Print and Bind do not panic,
+// every parse error has a position inside the text, and a query that
+// parses prints back to text that parses to the same tree. It is seeded with every corpus query and
 // the golden inputs. Run: go test -fuzz=FuzzParse -fuzztime=60s ./convert/kql
 func FuzzParse(f *testing.F) {
 	for _, r := range loadCorpus(f) {
@@ -27,6 +28,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		Print(q) // must not panic on trees with Bad nodes either
+		Bind(q, schema.Lookup)
 		if len(errs) > 0 {
 			return
 		}

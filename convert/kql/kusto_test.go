@@ -142,9 +142,8 @@ var brokenQueries = []brokenQuery{
 // other binding errors ruleport reports), and (c) the seed rule's output
 // columns; and on the output columns of every corpus query both can know.
 func TestKustoAgreement(t *testing.T) {
-	rules := loadCorpus(t)
 	var queries []kustoQuery
-	for _, r := range rules {
+	for _, r := range loadCorpus(t) {
 		if r.LoadErr == "" {
 			queries = append(queries, kustoQuery{ID: "corpus/" + r.File, Query: r.Query})
 		}
@@ -152,124 +151,130 @@ func TestKustoAgreement(t *testing.T) {
 	for _, b := range brokenQueries {
 		queries = append(queries, kustoQuery{ID: "broken/" + b.name, Query: b.query})
 	}
-	seed := seedQuery(t)
-	queries = append(queries, kustoQuery{ID: "seed", Query: seed})
+	queries = append(queries, kustoQuery{ID: "seed", Query: seedQuery(t)})
 	kusto := runKusto(t, kustoTables(), queries)
+	t.Run("syntax", func(t *testing.T) { checkSyntaxAgreement(t, queries, kusto) })
+	t.Run("binding", func(t *testing.T) { checkBindingAgreement(t, queries, kusto) })
+	t.Run("broken queries", func(t *testing.T) { checkBrokenQueries(t, kusto) })
+	t.Run("seed columns", func(t *testing.T) { checkSeedColumns(t, seedQuery(t), kusto["seed"]) })
+	t.Run("output columns", func(t *testing.T) { checkOutputColumns(t, queries, kusto) })
+}
 
-	t.Run("syntax", func(t *testing.T) {
-		agree := 0
-		for _, q := range queries {
-			_, errs := Parse(q.Query)
-			ours, theirs := len(errs) == 0, len(kusto[q.ID].Syntax) == 0
-			if ours == theirs {
-				agree++
-				continue
-			}
-			t.Errorf("%s: ruleport valid=%v (%v), Kusto.Language valid=%v (%v)", q.ID, ours, errs, theirs, kusto[q.ID].Syntax)
-		}
-		t.Logf("syntax: ruleport and Kusto.Language agree on %d/%d queries (%d corpus, %d broken, the seed)", agree, len(queries), len(queries)-len(brokenQueries)-1, len(brokenQueries))
-	})
-
-	t.Run("binding", func(t *testing.T) {
-		agree, compared, valid, awsOnly, awsOnlyAgree := 0, 0, 0, 0, 0
-		for _, q := range queries {
-			kr := kusto[q.ID]
-			parsed, errs := Parse(q.Query)
-			if len(errs) > 0 || len(kr.Syntax) > 0 {
-				continue // a syntax error: compared above
-			}
-			compared++
-			_, berrs := Bind(parsed, kustoTable)
-			ours, theirs := bindingErrorOffsets(berrs), kustoErrorOffsets(kr)
-			same := cmp.Equal(ours, theirs)
-			if same {
-				agree++
-			} else {
-				t.Errorf("%s: binding errors at %v (%v), Kusto.Language at %v (%v)", q.ID, ours, berrs, theirs, kustoErrors(kr))
-			}
-			if len(theirs) == 0 {
-				valid++
-			}
-			if strings.HasPrefix(q.ID, "corpus/") && readsOnlyKnownTables(kr) {
-				awsOnly++
-				if same {
-					awsOnlyAgree++
-				}
-			}
-		}
-		t.Logf("binding: error offsets agree on %d/%d queries without syntax errors (%d valid for both); corpus rules reading only AWSCloudTrail: %d/%d", agree, compared, valid, awsOnlyAgree, awsOnly)
-	})
-
-	t.Run("broken queries", func(t *testing.T) {
-		for _, b := range brokenQueries {
-			kr := kusto["broken/"+b.name]
-			q, errs := Parse(b.query)
-			if b.syntax {
-				if len(errs) == 0 || len(kr.Syntax) == 0 {
-					t.Errorf("%s: want a syntax error from both, ruleport %v, Kusto.Language %v", b.name, errs, kr.Syntax)
-				}
-				continue
-			}
-			_, berrs := Bind(q, kustoTable)
-			want := b.offsets
-			if d := cmp.Diff(want, bindingErrorOffsets(berrs)); d != "" {
-				t.Errorf("%s: ruleport's binding error offsets (-want +got):\n%s", b.name, d)
-			}
-			if d := cmp.Diff(want, kustoErrorOffsets(kr)); d != "" {
-				t.Errorf("%s: Kusto.Language's error offsets (-want +got):\n%s", b.name, d)
-			}
-		}
-	})
-
-	t.Run("seed columns", func(t *testing.T) {
-		q, errs := Parse(seed)
-		if len(errs) > 0 {
-			t.Fatal(errs)
-		}
-		cols, berrs := ResultColumns(q, schema.Lookup)
-		if len(berrs) > 0 {
-			t.Fatal(berrs)
-		}
-		// ARCHITECTURE.md lists the names; the types follow by hand:
-		// the six keys are AWSCloudTrail string columns or strings the
-		// query computes (AccountName and AccountUPNSuffix come from
-		// iif/case over strings), min and max keep TimeGenerated's
-		// datetime, and sum of core * corThread (toint * toint: long) is
-		// long.
-		want := [][2]string{
-			{"SourceIpAddress", "string"}, {"RecipientAccountId", "string"}, {"AccountName", "string"},
-			{"AccountUPNSuffix", "string"}, {"UserIdentityArn", "string"}, {"UserAgent", "string"},
-			{"Start", "datetime"}, {"end", "datetime"}, {"totalgpu", "long"},
-		}
-		if d := cmp.Diff(want, pairs(cols)); d != "" {
-			t.Errorf("ruleport's seed columns (-want +got):\n%s", d)
-		}
-		if d := cmp.Diff(want, kusto["seed"].Columns); d != "" {
-			t.Errorf("Kusto.Language's seed columns (-want +got):\n%s", d)
-		}
-	})
-
-	t.Run("output columns", func(t *testing.T) {
-		agree, total := 0, 0
-		for _, q := range queries {
-			kr := kusto[q.ID]
-			parsed, errs := Parse(q.Query)
-			if len(errs) > 0 || len(kustoErrors(kr)) > 0 {
-				continue
-			}
-			r, berrs := Bind(parsed, kustoTable)
-			if len(berrs) > 0 || !r.Complete {
-				continue // ruleport says it cannot know: compared nowhere
-			}
-			total++
-			if d := cmp.Diff(kr.Columns, pairs(r.Columns)); d != "" {
-				t.Errorf("%s: output columns (-Kusto.Language +ruleport):\n%s", q.ID, d)
-				continue
-			}
+func checkSyntaxAgreement(t *testing.T, queries []kustoQuery, kusto map[string]kustoResult) {
+	agree := 0
+	for _, q := range queries {
+		_, errs := Parse(q.Query)
+		ours, theirs := len(errs) == 0, len(kusto[q.ID].Syntax) == 0
+		if ours == theirs {
 			agree++
+			continue
 		}
-		t.Logf("output columns: identical names and types on %d/%d queries whose columns ruleport can know", agree, total)
-	})
+		t.Errorf("%s: ruleport valid=%v (%v), Kusto.Language valid=%v (%v)", q.ID, ours, errs, theirs, kusto[q.ID].Syntax)
+	}
+	t.Logf("syntax: ruleport and Kusto.Language agree on %d/%d queries (%d corpus, %d broken, the seed)", agree, len(queries), len(queries)-len(brokenQueries)-1, len(brokenQueries))
+}
+
+// checkBindingAgreement compares, for every query without a syntax error,
+// the offsets of ruleport's binding errors with Kusto.Language's errors.
+func checkBindingAgreement(t *testing.T, queries []kustoQuery, kusto map[string]kustoResult) {
+	agree, compared, valid, awsOnly, awsOnlyAgree := 0, 0, 0, 0, 0
+	for _, q := range queries {
+		kr := kusto[q.ID]
+		parsed, errs := Parse(q.Query)
+		if len(errs) > 0 || len(kr.Syntax) > 0 {
+			continue // compared by checkSyntaxAgreement
+		}
+		compared++
+		_, berrs := Bind(parsed, kustoTable)
+		ours, theirs := bindingErrorOffsets(berrs), kustoErrorOffsets(kr)
+		same := cmp.Equal(ours, theirs)
+		if same {
+			agree++
+		} else {
+			t.Errorf("%s: binding errors at %v (%v), Kusto.Language at %v (%v)", q.ID, ours, berrs, theirs, kustoErrors(kr))
+		}
+		if len(theirs) == 0 {
+			valid++
+		}
+		if strings.HasPrefix(q.ID, "corpus/") && readsOnlyKnownTables(kr) {
+			awsOnly++
+			if same {
+				awsOnlyAgree++
+			}
+		}
+	}
+	t.Logf("binding: error offsets agree on %d/%d queries without syntax errors (%d valid for both); corpus rules reading only AWSCloudTrail: %d/%d", agree, compared, valid, awsOnlyAgree, awsOnly)
+}
+
+func checkBrokenQueries(t *testing.T, kusto map[string]kustoResult) {
+	for _, b := range brokenQueries {
+		kr := kusto["broken/"+b.name]
+		q, errs := Parse(b.query)
+		if b.syntax {
+			if len(errs) == 0 || len(kr.Syntax) == 0 {
+				t.Errorf("%s: want a syntax error from both, ruleport %v, Kusto.Language %v", b.name, errs, kr.Syntax)
+			}
+			continue
+		}
+		_, berrs := Bind(q, kustoTable)
+		if d := cmp.Diff(b.offsets, bindingErrorOffsets(berrs)); d != "" {
+			t.Errorf("%s: ruleport's binding error offsets (-want +got):\n%s", b.name, d)
+		}
+		if d := cmp.Diff(b.offsets, kustoErrorOffsets(kr)); d != "" {
+			t.Errorf("%s: Kusto.Language's error offsets (-want +got):\n%s", b.name, d)
+		}
+	}
+}
+
+func checkSeedColumns(t *testing.T, seed string, kr kustoResult) {
+	q, errs := Parse(seed)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	cols, berrs := ResultColumns(q, schema.Lookup)
+	if len(berrs) > 0 {
+		t.Fatal(berrs)
+	}
+	// ARCHITECTURE.md lists the names; the types follow by hand: the six
+	// keys are AWSCloudTrail string columns or strings the query computes
+	// (AccountName and AccountUPNSuffix come from iif/case over strings),
+	// min and max keep TimeGenerated's datetime, and sum of core *
+	// corThread (toint * toint: long) is long.
+	want := [][2]string{
+		{"SourceIpAddress", "string"}, {"RecipientAccountId", "string"}, {"AccountName", "string"},
+		{"AccountUPNSuffix", "string"}, {"UserIdentityArn", "string"}, {"UserAgent", "string"},
+		{"Start", "datetime"}, {"end", "datetime"}, {"totalgpu", "long"},
+	}
+	if d := cmp.Diff(want, pairs(cols)); d != "" {
+		t.Errorf("ruleport's seed columns (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(want, kr.Columns); d != "" {
+		t.Errorf("Kusto.Language's seed columns (-want +got):\n%s", d)
+	}
+}
+
+// checkOutputColumns compares the columns of every query that neither side
+// finds an error in and whose columns ruleport can know.
+func checkOutputColumns(t *testing.T, queries []kustoQuery, kusto map[string]kustoResult) {
+	agree, total := 0, 0
+	for _, q := range queries {
+		kr := kusto[q.ID]
+		parsed, errs := Parse(q.Query)
+		if len(errs) > 0 || len(kustoErrors(kr)) > 0 {
+			continue
+		}
+		r, berrs := Bind(parsed, kustoTable)
+		if len(berrs) > 0 || !r.Complete {
+			continue // ruleport says it cannot know: compared nowhere
+		}
+		total++
+		if d := cmp.Diff(kr.Columns, pairs(r.Columns)); d != "" {
+			t.Errorf("%s: output columns (-Kusto.Language +ruleport):\n%s", q.ID, d)
+			continue
+		}
+		agree++
+	}
+	t.Logf("output columns: identical names and types on %d/%d queries whose columns ruleport can know", agree, total)
 }
 
 func pairs(cols []schema.Column) [][2]string {

@@ -75,25 +75,20 @@ func comparableTypes(a, b Type) bool {
 	return a == b
 }
 
-// looseValues prepares two non-null operands for comparison. When one
-// side is dynamic, the comparison holds only if the dynamic value has the
-// same kind as the other side (a dynamic string against a string, a
-// dynamic number against a number), or is an array or bag compared with a
-// string, which compares its JSON text (the corpus rule that tests
-// todynamic(...accountIdsToAdd) == '["all"]' relies on this). ok is false
-// otherwise: a dynamic string "4" is not the number 4. Kusto does not
-// document how it compares dynamic with scalar values.
-func looseValues(a, b any) (any, any, bool) {
-	ka, kb := kindOf(a), kindOf(b)
-	switch {
-	case ka == kb:
-		return a, b, true
-	case ka == "string" && kb == "dynamic":
-		return a, dynamicJSON(b), true
-	case ka == "dynamic" && kb == "string":
-		return dynamicJSON(a), b, true
-	}
-	return nil, nil, false
+// kindsMatch reports whether two non-null operands may be compared. Their
+// static types already agree unless one side is dynamic; then the dynamic
+// value must hold the same kind of value as the other side: a dynamic
+// string against a string, a dynamic number against a number (the common
+// parse_json(x).a == "text" and parse_json(x).n > 5). Kusto documents no
+// rule for other pairs (a dynamic array against a string, a dynamic string
+// against a number or a datetime), so those stop the query with an
+// unsupported error rather than a guess.
+func kindsMatch(a, b any) bool { return kindOf(a) == kindOf(b) }
+
+// mismatch is the runtime error for operands kindsMatch refuses.
+func mismatch(pos kql.Pos, op string, a, b any) *Error {
+	return unsupportedf(pos, "%s between a %s and a %s value (one of them dynamic): Kusto documents no rule for it",
+		op, kindOf(a), kindOf(b))
 }
 
 // kindOf groups values into the kinds that compare with each other.
@@ -122,6 +117,7 @@ func (c *compiler) equality(x *kql.BinaryExpr, l, r *expr) (*expr, error) {
 		return nil, errorf(x.OpPos, "cannot compare %s with %s", l.t, r.t)
 	}
 	neg := x.Op != "==" // != and its legacy spelling <>
+	e, pos := c.e, x.OpPos
 	eval := func(row []any) any {
 		a, b := l.eval(row), r.eval(row)
 		if a == nil && b == nil {
@@ -130,9 +126,9 @@ func (c *compiler) equality(x *kql.BinaryExpr, l, r *expr) (*expr, error) {
 		if a == nil || b == nil {
 			return neg
 		}
-		a, b, ok := looseValues(a, b)
-		if !ok {
-			return neg
+		if !kindsMatch(a, b) {
+			e.fail(mismatch(pos, x.Op, a, b))
+			return nil
 		}
 		return equalNonNull(a, b) != neg
 	}
@@ -149,13 +145,14 @@ func (c *compiler) ordering(x *kql.BinaryExpr, l, r *expr) (*expr, error) {
 		return nil, errorf(x.OpPos, "%s values are not ordered", l.t)
 	}
 	op := x.Op
+	e, pos := c.e, x.OpPos
 	eval := func(row []any) any {
 		a, b := l.eval(row), r.eval(row)
 		if a == nil || b == nil {
 			return nil
 		}
-		a, b, ok := looseValues(a, b)
-		if !ok {
+		if !kindsMatch(a, b) {
+			e.fail(mismatch(pos, op, a, b))
 			return nil
 		}
 		if isNaN(a) || isNaN(b) {

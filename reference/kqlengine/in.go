@@ -111,7 +111,11 @@ func (c *compiler) inSet(x *kql.InExpr, v *expr, elems []*expr) (*expr, error) {
 					continue
 				}
 			}
-			if p, q, ok := looseValues(a, w); ok && equalNonNull(p, q) {
+			if !kindsMatch(a, w) {
+				c.e.fail(mismatch(x.OpPos, x.Op, a, w))
+				return false
+			}
+			if equalNonNull(a, w) {
 				return true
 			}
 		}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ruleport/ruleport/convert"
+	"github.com/ruleport/ruleport/convert/kql"
 	"github.com/ruleport/ruleport/convert/rule"
 	"github.com/ruleport/ruleport/fixtures"
 	"github.com/ruleport/ruleport/reference/alerts"
@@ -166,5 +168,38 @@ union a, b, a | summarize count() by EventName`)
 	want := "EventName, count_\n" + `{"EventName":"A","count_":2}` + "\n" + `{"EventName":"B","count_":1}` + "\n"
 	if diff := cmp.Diff(want, formatResult(got, nil)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestDiagnosticPosition checks that an engine error points into the rule
+// file: a seed rule whose extend calls a function ruleport does not
+// implement reports file:line:col of that call, through the YAML block
+// scalar's indentation.
+func TestDiagnosticPosition(t *testing.T) {
+	data, err := fixtures.Seed.ReadFile(fixtures.SeedRulePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Line 27 of the rule file (grep -n "extend Type") is "  | extend Type = tostring(EventSourceSplit[0])";
+	// the call starts at column 19 (two spaces of indentation, then
+	// "| extend Type = " is 16 bytes).
+	text := strings.Replace(string(data), "extend Type = tostring(EventSourceSplit[0])",
+		"extend Type = format_ipv4(EventSourceSplit[0])", 1)
+	rules, diags := rule.Load("seed.yaml", []byte(text))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	r := rules[0]
+	_, err = Run(parseQuery(t, r.Query), &logs.SliceSource{}, Options{})
+	qe, ok := err.(*Error)
+	if !ok {
+		t.Fatalf("err = %v, want a query error", err)
+	}
+	d := qe.Diagnostic("seed.yaml", func(p kql.Pos) convert.Pos { return r.QueryPos(int(p)) })
+	if got, want := d.Error(), "seed.yaml:27:19: function format_ipv4()"; got != want {
+		t.Errorf("diagnostic = %q, want %q", got, want)
+	}
+	if !IsUnsupported(d) {
+		t.Error("the diagnostic lost convert.ErrUnsupported")
 	}
 }

@@ -1,12 +1,15 @@
 // Package kql is ruleport's front end for the Kusto Query Language: lexer,
-// parser, abstract syntax tree and printer. Every node carries its span as
-// byte offsets into the query text, so later stages can point into the rule
-// file (through the rule's query position map) rather than into the query.
+// parser, abstract syntax tree, printer, and an output-column binder. Every
+// node carries its span as byte offsets into the query text, so later
+// stages can point into the rule file (through the rule's query position
+// map) rather than into the query.
 //
 // The tree follows go/ast: small concrete node types behind three
 // interfaces (Stmt, Expr, Operator), positions as offsets, no semantic
-// information. Name resolution and typing happen in convert/plan and in the
-// engines, never here.
+// information. The binder (Bind, ResultColumns) resolves names against
+// table schemas to report unknown columns and to give the query's output
+// columns to checks; it annotates nothing, so convert/plan and the engines
+// still do their own resolution and typing.
 package kql
 
 // Pos is a byte offset into the query text. NoPos marks a missing position.

@@ -131,10 +131,10 @@ func (b *binder) name(id *Ident, e *env) string {
 	if bd := e.sc.lookup(id.Name); bd != nil {
 		switch {
 		case bd.rel != nil:
-			b.errorf(id.Pos(), ErrSemantic, "%s is a table, used here as a scalar", id.Name)
+			b.errorf(id.Pos(), ErrSemantic, "let name %q is a table, used here as a scalar", id.Name)
 			return TypeUnknown
 		case bd.fn != nil:
-			b.errorf(id.Pos(), ErrSemantic, "%s is a function: call it with ()", id.Name)
+			b.errorf(id.Pos(), ErrSemantic, "let name %q is a function: call it with ()", id.Name)
 			return TypeUnknown
 		}
 		return bd.typ
@@ -192,7 +192,7 @@ func (b *binder) call(c *CallExpr, e *env) string {
 		return b.toscalar(c, e)
 	case "materialize", "table":
 		b.tabular(c, e.sc)
-		b.errorf(c.Fun.Pos(), ErrSemantic, "%s returns a table, used here as a scalar", name)
+		b.errorf(c.Fun.Pos(), ErrSemantic, "function %s returns a table, used here as a scalar", name)
 		return TypeUnknown
 	case "typeof":
 		return TypeUnknown // a type literal, as in extract(re, 1, s, typeof(long))

@@ -101,7 +101,7 @@ func (b *binder) bindNamed(exprs []Expr, e *env) []named {
 			}
 		}
 		if isNamed && len(n.Names) > 1 {
-			b.errorf(n.Pos(), ErrSemantic, "%d names for one value: only functions that return several columns take (a, b) = ...", len(n.Names))
+			b.errorf(n.Pos(), ErrSemantic, "one value cannot fill %d names: only functions that return several columns take (a, b) = ...", len(n.Names))
 		}
 		t := b.scalar(val, e)
 		if isNamed {
@@ -118,7 +118,7 @@ func (b *binder) bindTuple(n *NamedExpr, c *CallExpr, info *funcInfo, e *env) []
 	names := tupleNames(c, info, e)
 	if n != nil {
 		if len(n.Names) != len(names) {
-			b.errorf(n.Pos(), ErrSemantic, "%s returns %d columns, %d names given", c.Fun.Name, len(names), len(n.Names))
+			b.errorf(n.Pos(), ErrSemantic, "function %s returns %d columns, %d names given", c.Fun.Name, len(names), len(n.Names))
 		}
 		for i := range names {
 			if i < len(n.Names) {

@@ -151,6 +151,8 @@ func TestBindErrors(t *testing.T) {
 		{"T | where strlen(a, b) > 1", []string{`10: function strlen takes 1 argument, found 2`}},
 		{"T | extend x = a + a", []string{`17: operator + is not defined for string and string`}},
 		{"let x = 1;", []string{`10: the query has no tabular result: its last statement is a let`}},
+		{"let X = T; T | extend y = X", []string{`26: let name "X" is a table, used here as a scalar`}},
+		{"T | extend (p, q) = series_decompose_anomalies(e)", []string{`11: function series_decompose_anomalies returns 3 columns, 2 names given`}},
 		{"T | extend x = url_decode(a) | extend y = percentile(b, 5)", []string{`42: aggregate function percentile is allowed only in summarize and make-series`, `42: unsupported function percentile: ruleport does not type it`}},
 		// An unknown table makes its pipeline open: later names are not errors.
 		{"Nope | where zz == 1 | summarize count() by yy | where ww > 0", []string{`0: unknown table "Nope"`}},

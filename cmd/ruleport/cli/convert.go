@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/ruleport/ruleport/convert"
@@ -12,11 +13,12 @@ import (
 
 // runConvert implements
 //
-//	ruleport convert [--target T] [--out DIR] [--source-uri URI] RULE...
+//	ruleport convert [--target T[,T...]] [--out DIR] [--source-uri URI] RULE...
 //
 // --target T prints that artifact to stdout (one file as is, several as a
-// txtar archive); --out DIR writes every available target (or only T,
-// when both are given). Output layout: DIR/<rule>/<target files>, where
+// txtar archive); --out DIR writes every available target, or only the
+// targets named when both are given (--target arm,yaml,sentinel-tf writes
+// the Sentinel ones). Output layout: DIR/<rule>/<target files>, where
 // <rule> is the rule file's name without extension (with the extension,
 // "_yaml", when two inputs share a name) and, for an ARM file holding
 // several rules, DIR/<rule>/<rule id>/. Targets name their files:
@@ -30,7 +32,7 @@ import (
 // change the status.
 func runConvert(e *env, args []string) int {
 	fs := newFlagSet(e, "convert")
-	targetName := fs.String("target", "", "print the one artifact `T` to stdout: "+strings.Join(targetNames(), " | "))
+	targetName := fs.String("target", "", "print artifact `T` to stdout (a comma-separated list for several): "+strings.Join(targetNames(), " | "))
 	outDir := fs.String("out", "", "write every available target into `DIR`, all or nothing")
 	sourceURI := fs.String("source-uri", "", "record `URI` as the ARM OriginalUri (where the rule's source lives)")
 	paths, code, done := parseInterleaved(fs, args)
@@ -96,32 +98,40 @@ func loadValid(paths []string) ([]*input, convert.Diagnostics, bool) {
 	return inputs, diags, bad
 }
 
-// selectTargets picks the targets to run: the one named, or every
-// available one, returning the names of those not available yet.
-func selectTargets(e *env, name string, o convertOptions) (selected []target, skipped []string, code int) {
+// selectTargets picks the targets to run: those named (a comma-separated
+// list), or every available one, returning the names of those not
+// available yet.
+func selectTargets(e *env, names string, o convertOptions) (selected []target, skipped []string, code int) {
 	all := targets(o)
-	if name != "" {
+	if names == "" {
 		for _, t := range all {
-			if t.name != name {
-				continue
-			}
 			if t.gen == nil {
-				fmt.Fprintf(e.stderr, "ruleport convert: target %s is not available yet\n", name)
-				return nil, nil, ExitBadInput
+				skipped = append(skipped, t.name)
+			} else {
+				selected = append(selected, t)
 			}
-			return []target{t}, nil, ExitOK
 		}
-		fmt.Fprintf(e.stderr, "ruleport convert: unknown target %q (targets: %s)\n", name, strings.Join(targetNames(), ", "))
-		return nil, nil, ExitBadInput
+		return selected, skipped, ExitOK
 	}
+	want := strings.Split(names, ",")
+	for _, name := range want {
+		i := slices.IndexFunc(all, func(t target) bool { return t.name == name })
+		switch {
+		case i < 0:
+			fmt.Fprintf(e.stderr, "ruleport convert: unknown target %q (targets: %s)\n", name, strings.Join(targetNames(), ", "))
+			return nil, nil, ExitBadInput
+		case all[i].gen == nil:
+			fmt.Fprintf(e.stderr, "ruleport convert: target %s is not available yet\n", name)
+			return nil, nil, ExitBadInput
+		}
+	}
+	// In the registry's order, each once.
 	for _, t := range all {
-		if t.gen == nil {
-			skipped = append(skipped, t.name)
-		} else {
+		if slices.Contains(want, t.name) {
 			selected = append(selected, t)
 		}
 	}
-	return selected, skipped, ExitOK
+	return selected, nil, ExitOK
 }
 
 // ruleFolders names each input's output folder: its stem, or its base name

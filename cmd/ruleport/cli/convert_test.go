@@ -140,7 +140,7 @@ func TestConvertReplacesRuleFolder(t *testing.T) {
 		}
 		writeFile(t, out, p, []byte("x"))
 	}
-	if code, _, stderr := run("convert", "--out", out, seed); code != ExitOK {
+	if code, _, stderr := run("convert", "--target", sentinelTargets, "--out", out, seed); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var got []string
@@ -165,7 +165,9 @@ func TestConvertUsage(t *testing.T) {
 		{[]string{"convert"}, "ruleport convert: give RULE files and --target T (print one artifact) or --out DIR (write them all)"},
 		{[]string{"convert", seed}, "ruleport convert: give RULE files and --target T (print one artifact) or --out DIR (write them all)"},
 		{[]string{"convert", "--target", "bicep", seed}, `ruleport convert: unknown target "bicep" (targets: arm, yaml, sentinel-tf, athena, athena-tf, cloudwatch, cloudwatch-tf)`},
-		{[]string{"convert", "--target", "athena", seed}, "ruleport convert: target athena is not available yet"},
+		{[]string{"convert", "--target", "cloudwatch", seed}, "ruleport convert: target cloudwatch is not available yet"},
+		{[]string{"convert", "--target", "arm,cloudwatch", seed}, "ruleport convert: target cloudwatch is not available yet"},
+		{[]string{"convert", "--target", "arm,", seed}, `ruleport convert: unknown target "" (targets: arm, yaml, sentinel-tf, athena, athena-tf, cloudwatch, cloudwatch-tf)`},
 		{[]string{"convert", "--target", "cloudwatch-tf", seed}, "ruleport convert: target cloudwatch-tf is not available yet"},
 		{[]string{"convert", "--bogus", seed}, "flag provided but not defined: -bogus"},
 	}
@@ -243,7 +245,7 @@ func TestConvertSameNames(t *testing.T) {
 	seedFile(t, dir)
 	_, arm, _ := run("convert", "--target", "arm", "seed.yaml")
 	writeFile(t, dir, "seed.json", []byte(arm))
-	if code, _, stderr := run("convert", "--out", "out", "seed.yaml", "seed.json"); code != ExitOK {
+	if code, _, stderr := run("convert", "--target", sentinelTargets, "--out", "out", "seed.yaml", "seed.json"); code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var got []string
@@ -292,8 +294,11 @@ var corpusOutcome = map[string]struct {
 		`NRT_AWS_ConsoleLogonWithoutMFA.json:46:9: unknown key "name" in alert rule properties: ARM calls the rule's name "displayName"`}},
 }
 
+// sentinelTargets are the targets of the Sentinel rule itself.
+const sentinelTargets = "arm,yaml,sentinel-tf"
+
 // TestConvertCorpus walks every file of ../shared/corpus through convert
-// --out: each converts to every Sentinel target (an ARM template, the
+// --out with the Sentinel targets: each converts to every one of them (an ARM template, the
 // YAML with its query a literal block, and Terraform), or fails with the
 // positioned errors above and writes nothing.
 func TestConvertCorpus(t *testing.T) {
@@ -314,12 +319,12 @@ func TestConvertCorpus(t *testing.T) {
 			dir := t.TempDir()
 			in := writeFile(t, dir, base, mustRead(t, f))
 			t.Chdir(dir)
-			code, stdout, stderr := run("convert", "--out", "out", base)
+			code, stdout, stderr := run("convert", "--target", sentinelTargets, "--out", "out", base)
 			want, failing := corpusOutcome[base]
-			if !failing {
-				want.diags = []string{"ruleport convert: skipped targets not available yet: athena, athena-tf, cloudwatch, cloudwatch-tf"}
+			var got []string
+			if stderr != "" {
+				got = strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
 			}
-			got := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
 			if code != want.exit || stdout != "" || !cmp.Equal(want.diags, got) {
 				t.Errorf("%s: exit %d, stdout %q; want exit %d\nstderr (-want +got):\n%s", in, code, stdout, want.exit, cmp.Diff(want.diags, got))
 			}
@@ -354,4 +359,32 @@ func mustRead(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// TestConvertSkipsUnavailable: --out without --target writes every
+// available target and names on stderr those not available yet (read
+// from the registry, whichever they are when the test runs).
+func TestConvertSkipsUnavailable(t *testing.T) {
+	dir := t.TempDir()
+	seed := seedFile(t, dir)
+	var missing []string
+	for _, tg := range targets(convertOptions{}) {
+		if tg.gen == nil {
+			missing = append(missing, tg.name)
+		}
+	}
+	code, stdout, stderr := run("convert", "--out", filepath.Join(dir, "out"), seed)
+	want := ""
+	if len(missing) > 0 {
+		want = "ruleport convert: skipped targets not available yet: " + strings.Join(missing, ", ") + "\n"
+	}
+	if code != ExitOK || stdout != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0, nothing, %q", code, stdout, stderr, want)
+	}
+	written := readTree(t, filepath.Join(dir, "out"))
+	for _, name := range []string{"seed/seed.arm.json", "seed/seed.yaml", "seed/sentinel/main.tf"} {
+		if _, ok := written[name]; !ok {
+			t.Errorf("%s was not written", name)
+		}
+	}
 }

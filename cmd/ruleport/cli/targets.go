@@ -43,8 +43,8 @@ func targets(o convertOptions) []target {
 			return oneFile(r, stem(r.File)+".yaml", data, err)
 		}},
 		{"sentinel-tf", terraform.Sentinel},
-		{"athena", nil},
-		{"athena-tf", nil},
+		{"athena", athenaTarget},      // targets_athena.go
+		{"athena-tf", athenaTFTarget}, // targets_athena.go
 		{"cloudwatch", nil},
 		{"cloudwatch-tf", nil},
 	}

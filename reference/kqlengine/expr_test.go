@@ -91,75 +91,97 @@ func runScalarCases(t *testing.T, cases []scalarCase) {
 	}
 }
 
-// TestSeedConstructs covers every construct of the seed rule, with the
-// traps of SEMANTICS.md §2.
-func TestSeedConstructs(t *testing.T) {
-	runScalarCases(t, []scalarCase{
-		// =~ is case-insensitive equality; == is case-sensitive.
-		{`"RunInstances" =~ "runinstances"`, TypeBool, true},
-		{`"RunInstances" == "runinstances"`, TypeBool, false},
-		{`"RunInstances" !~ "RUNINSTANCES"`, TypeBool, false},
-		// isempty: true for "" and null, " " is not empty.
-		{`isempty("")`, TypeBool, true},
-		{`isempty(" ")`, TypeBool, false},
-		{`isempty(e)`, TypeBool, true},
-		{`isnotempty(n)`, TypeBool, false}, // isnotempty on a number: not null
-		{`isnotempty(i)`, TypeBool, true},
-		// split: an array; [0]; [-1] is the last element.
-		{`split("ec2.amazonaws.com", ".")`, TypeDynamic, js(`["ec2","amazonaws","com"]`)},
-		{`tostring(split("ec2.amazonaws.com", ".")[0])`, TypeString, "ec2"},
-		{`tostring(split("arn:aws:iam::1:user/alice", "/")[-1])`, TypeString, "alice"},
-		{`tostring(split("arn:aws:iam::123:root", "/")[-1])`, TypeString, "arn:aws:iam::123:root"}, // no "/": the whole string
-		{`tostring(split("", "/")[-1])`, TypeString, ""},                                           // split("", "/") is [""]
-		// split with an index: an array of that piece, empty when absent.
-		{`split("jane@corp.example", "@", 0)`, TypeDynamic, js(`["jane"]`)},
-		{`split("jane@corp.example", "@", 1)`, TypeDynamic, js(`["corp.example"]`)},
-		{`split("jane", "@", 1)`, TypeDynamic, js(`[]`)},
-		{`tostring(split("jane", "@", 1)[0])`, TypeString, ""}, // [0] of [] is null, tostring gives ""
-		{`tostring(split("a@b@c", "@", 1)[0])`, TypeString, "b"},
-		// contains is case-insensitive substring.
-		{`s contains "@"`, TypeBool, true},
-		{`"JANE" contains "an"`, TypeBool, true},
-		{`"JANE" contains_cs "an"`, TypeBool, false},
-		{`"jane" !contains "@"`, TypeBool, true},
-		// parse_json member access; invalid JSON is a dynamic string whose
-		// members are null; "" is null.
-		{`parse_json('{"a":{"b":[{"c":1}]}}').a.b[0].c`, TypeDynamic, js(`1`)},
-		{`parse_json('{"a":{"b":[{"c":1}]}}')["a"]["b"][0]["c"]`, TypeDynamic, js(`1`)},
-		{`parse_json('{"a":{"b":[{"c":1}]}}').a.x`, TypeDynamic, js(`null`)},
-		{`parse_json('{"instancesSet":{"items":[{"cpuOptions":{"coreCount":4').instancesSet`, TypeDynamic, js(`null`)},
-		{`parse_json('{"truncated":')`, TypeDynamic, js(`"{\"truncated\":"`)},
-		{`parse_json("")`, TypeDynamic, js(`null`)},
-		{`isempty(parse_json(""))`, TypeBool, true},
-		{`tostring(parse_json('{"a":{"k":[1,"x"]}}').a)`, TypeString, `{"k":[1,"x"]}`},
-		{`tostring(parse_json('{"a":"text"}').a)`, TypeString, "text"},
-		{`tostring(parse_json('{"a":null}').a)`, TypeString, ""},
-		{`tostring(d.a.b[0].c)`, TypeString, "4.7"},
-		// toint per the Decisions.
-		{`toint(d.a.b[0].c)`, TypeInt, int32(4)},
-		{`toint(parse_json('{"c":"4.5"}').c)`, TypeInt, int32(4)},
-		{`toint(parse_json('{"c":"4"}').c)`, TypeInt, int32(4)},
-		{`toint(parse_json('{"c":null}').c)`, TypeInt, nil},
-		{`toint(parse_json('{}').c)`, TypeInt, nil},
-		{`toint(parse_json('{"c":{"x":1}}').c)`, TypeInt, nil},
-		// int * int is long; null is sticky.
-		{`toint(4) * toint(2)`, TypeLong, int64(8)},
-		{`toint(4) * toint(parse_json('{}').c)`, TypeLong, nil},
-		// iff/iif and case.
-		{`iff(isempty(""), tostring("Linux"), "x")`, TypeString, "Linux"},
-		{`iif(isempty(s), "x", s)`, TypeString, "jane@corp.example"},
-		{`case(false, 1, true, 2, 3)`, TypeLong, int64(2)},
-		{`case(false, 1, false, 2, 3)`, TypeLong, int64(3)},
-		{`case("x" == "Anonymous", "Anonymous", isempty(""), "u", "v")`, TypeString, "u"},
-		{`iff(n > 0, 1, 2)`, TypeLong, int64(2)}, // a null predicate is not true
-		// datetime_diff counts hour boundaries: the doc example.
-		{`datetime_diff('hour', datetime(2017-10-31 01:00), datetime(2017-10-30 23:59))`, TypeLong, int64(2)},
-		{`datetime_diff('hour', datetime(2026-03-02 08:29), datetime(2026-03-02 00:30)) < 8`, TypeBool, false},
-		{`datetime_diff('hour', datetime(2026-03-02 07:59:59), datetime(2026-03-02 00:00)) < 8`, TypeBool, true},
-		// The strict threshold.
-		{`800 > 800`, TypeBool, false},
-		{`801 > 800`, TypeBool, true},
-	})
+// TestSemanticsTraps has one subtest per construct of the seed rule, with
+// the traps of SEMANTICS.md §2 (the extend trap is TestParallelExtend; the
+// summarize rows, "" keys and sum over nulls are in
+// testdata/summarize.txtar, "groups").
+func TestSemanticsTraps(t *testing.T) {
+	traps := []struct {
+		name  string
+		cases []scalarCase
+	}{
+		{"=~ is case-insensitive, == is not", []scalarCase{
+			{`"RunInstances" =~ "runinstances"`, TypeBool, true},
+			{`"RunInstances" == "runinstances"`, TypeBool, false},
+			{`"RunInstances" !~ "RUNINSTANCES"`, TypeBool, false},
+		}},
+		{"isempty: empty string and null, not a space", []scalarCase{
+			{`isempty("")`, TypeBool, true},
+			{`isempty(" ")`, TypeBool, false},
+			{`isempty(e)`, TypeBool, true},
+		}},
+		{"isnotempty on an int: not null", []scalarCase{
+			{`isnotempty(n)`, TypeBool, false},
+			{`isnotempty(i)`, TypeBool, true},
+		}},
+		{"split is an array; [0]; [-1] is the last element", []scalarCase{
+			{`split("ec2.amazonaws.com", ".")`, TypeDynamic, js(`["ec2","amazonaws","com"]`)},
+			{`tostring(split("ec2.amazonaws.com", ".")[0])`, TypeString, "ec2"},
+			{`tostring(split("arn:aws:iam::1:user/alice", "/")[-1])`, TypeString, "alice"},
+			{`tostring(split("arn:aws:iam::123:root", "/")[-1])`, TypeString, "arn:aws:iam::123:root"}, // no "/": the whole string
+			{`tostring(split("", "/")[-1])`, TypeString, ""},                                           // split("", "/") is [""]
+		}},
+		{"split with an index: an array of that piece, or empty", []scalarCase{
+			{`split("jane@corp.example", "@", 0)`, TypeDynamic, js(`["jane"]`)},
+			{`split("jane@corp.example", "@", 1)`, TypeDynamic, js(`["corp.example"]`)},
+			{`split("jane", "@", 1)`, TypeDynamic, js(`[]`)},
+			{`tostring(split("jane", "@", 1)[0])`, TypeString, ""}, // [0] of [] is null, tostring gives ""
+			{`tostring(split("a@b@c", "@", 1)[0])`, TypeString, "b"},
+		}},
+		{"contains is a case-insensitive substring", []scalarCase{
+			{`s contains "@"`, TypeBool, true},
+			{`"JANE" contains "an"`, TypeBool, true},
+			{`"JANE" contains_cs "an"`, TypeBool, false},
+			{`"jane" !contains "@"`, TypeBool, true},
+		}},
+		{"parse_json: members, missing is null, invalid JSON is a string, empty is null", []scalarCase{
+			{`parse_json('{"a":{"b":[{"c":1}]}}').a.b[0].c`, TypeDynamic, js(`1`)},
+			{`parse_json('{"a":{"b":[{"c":1}]}}')["a"]["b"][0]["c"]`, TypeDynamic, js(`1`)},
+			{`parse_json('{"a":{"b":[{"c":1}]}}').a.x`, TypeDynamic, js(`null`)},
+			{`parse_json('{"instancesSet":{"items":[{"cpuOptions":{"coreCount":4').instancesSet`, TypeDynamic, js(`null`)},
+			{`parse_json('{"truncated":')`, TypeDynamic, js(`"{\"truncated\":"`)},
+			{`parse_json("")`, TypeDynamic, js(`null`)},
+			{`isempty(parse_json(""))`, TypeBool, true},
+		}},
+		{"tostring: null is empty, objects are JSON, strings lose quotes", []scalarCase{
+			{`tostring(parse_json('{"a":{"k":[1,"x"]}}').a)`, TypeString, `{"k":[1,"x"]}`},
+			{`tostring(parse_json('{"a":"text"}').a)`, TypeString, "text"},
+			{`tostring(parse_json('{"a":null}').a)`, TypeString, ""},
+			{`tostring(d.a.b[0].c)`, TypeString, "4.7"},
+		}},
+		{"toint truncates and parses strings", []scalarCase{
+			{`toint(d.a.b[0].c)`, TypeInt, int32(4)},
+			{`toint(parse_json('{"c":"4.5"}').c)`, TypeInt, int32(4)},
+			{`toint(parse_json('{"c":"4"}').c)`, TypeInt, int32(4)},
+			{`toint(parse_json('{"c":null}').c)`, TypeInt, nil},
+			{`toint(parse_json('{}').c)`, TypeInt, nil},
+			{`toint(parse_json('{"c":{"x":1}}').c)`, TypeInt, nil},
+		}},
+		{"int * int is long; null is sticky", []scalarCase{
+			{`toint(4) * toint(2)`, TypeLong, int64(8)},
+			{`toint(4) * toint(parse_json('{}').c)`, TypeLong, nil},
+		}},
+		{"iff, iif and case", []scalarCase{
+			{`iff(isempty(""), tostring("Linux"), "x")`, TypeString, "Linux"},
+			{`iif(isempty(s), "x", s)`, TypeString, "jane@corp.example"},
+			{`case(false, 1, true, 2, 3)`, TypeLong, int64(2)},
+			{`case(false, 1, false, 2, 3)`, TypeLong, int64(3)},
+			{`case("x" == "Anonymous", "Anonymous", isempty(""), "u", "v")`, TypeString, "u"},
+			{`iff(n > 0, 1, 2)`, TypeLong, int64(2)}, // a null predicate is not true
+		}},
+		{"datetime_diff counts hour boundaries", []scalarCase{
+			{`datetime_diff('hour', datetime(2017-10-31 01:00), datetime(2017-10-30 23:59))`, TypeLong, int64(2)},
+			{`datetime_diff('hour', datetime(2026-03-02 08:29), datetime(2026-03-02 00:30)) < 8`, TypeBool, false},
+			{`datetime_diff('hour', datetime(2026-03-02 07:59:59), datetime(2026-03-02 00:00)) < 8`, TypeBool, true},
+		}},
+		{"where totalgpu > 800 is strict", []scalarCase{
+			{`800 > 800`, TypeBool, false},
+			{`801 > 800`, TypeBool, true},
+		}},
+	}
+	for _, trap := range traps {
+		t.Run(trap.name, func(t *testing.T) { runScalarCases(t, trap.cases) })
+	}
 }
 
 // TestParallelExtend is the extend trap of SEMANTICS.md §2: both

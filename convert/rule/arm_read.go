@@ -68,13 +68,11 @@ func readARM(d *decoder, root *yaml.Node) []*Rule {
 			rules = append(rules, r)
 		}
 	}
-	if len(rules) == 0 && !d.hasErrors() {
+	if len(rules) == 0 && d.errs == 0 {
 		d.errorf(root, "ARM template has no alertRules resource (type ending in /alertRules)")
 	}
 	return rules
 }
-
-func (d *decoder) hasErrors() bool { return d.diags.HasErrors() }
 
 func isAlertRule(res *yaml.Node) bool {
 	for i := 0; i+1 < len(res.Content); i += 2 {

@@ -50,7 +50,7 @@ func writeYAML(r *Rule, literals bool) ([]byte, error) {
 	w.duration("queryFrequency", r.QueryFrequency)
 	w.duration("queryPeriod", r.QueryPeriod)
 	if r.TriggerOperator != "" {
-		w.str("triggerOperator", cmpOrMap(yamlOperators, r.TriggerOperator))
+		w.str("triggerOperator", lookupOr(yamlOperators, r.TriggerOperator))
 	}
 	if r.Kind != KindNRT && (r.TriggerOperator != "" || r.TriggerThreshold != 0) {
 		w.add("triggerThreshold", scalar("!!int", strconv.Itoa(r.TriggerThreshold)))
@@ -325,8 +325,8 @@ func yamlIncident(c *IncidentConfiguration) *yaml.Node {
 	return m
 }
 
-// cmpOrMap returns m[k] when present, else k.
-func cmpOrMap(m map[string]string, k string) string {
+// lookupOr returns m[k] when present, else k.
+func lookupOr(m map[string]string, k string) string {
 	if v, ok := m[k]; ok {
 		return v
 	}

@@ -122,6 +122,7 @@ type Finding struct {
 	Msg      string
 }
 
+// String formats a finding as "file:range: resource: path: message".
 func (f Finding) String() string {
 	return fmt.Sprintf("%s: %s: %s: %s", f.Range, f.Resource, f.Path, f.Msg)
 }

@@ -161,7 +161,8 @@ var functions = map[string]*funcInfo{
 var kqlFunctionsText string
 
 // kqlFunctions is every function name Kusto.Language 12.4.1 knows, with
-// "a" for aggregates and "s" for scalar functions: the binder tells a
+// "a" for aggregates, "s" for scalar functions and "sa" for names that are
+// both: the binder tells a
 // function it does not type (unsupported) from a name that is no function
 // at all (unknown). tools/node/kusto-functions.js writes the file, and
 // kusto_test.go checks that it still matches the library.
@@ -171,6 +172,9 @@ func parseFunctionList(text string) map[string]string {
 	m := map[string]string{}
 	for _, line := range strings.Split(text, "\n") {
 		kind, name, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if prev, seen := m[name]; seen && prev != kind {
+			kind = "sa" // both a scalar function and an aggregate (hll_merge)
+		}
 		if ok {
 			m[name] = kind
 		}

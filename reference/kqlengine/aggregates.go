@@ -195,6 +195,9 @@ func buildSum(conditional bool) func(*compiler, *kql.CallExpr, []*expr) (*aggDef
 				}, func() any { return optional(sum, got) }}
 			}}, nil
 		}
+		if v.t == TypeDatetime {
+			return nil, unsupportedf(x.Pos(), "%s() of datetimes", x.Fun.Name)
+		}
 		return nil, errorf(x.Pos(), "%s() of a %s value", x.Fun.Name, v.t)
 	}
 }
@@ -205,6 +208,9 @@ func buildSum(conditional bool) func(*compiler, *kql.CallExpr, []*expr) (*aggDef
 func buildAvg(conditional bool) func(*compiler, *kql.CallExpr, []*expr) (*aggDef, error) {
 	return func(c *compiler, x *kql.CallExpr, args []*expr) (*aggDef, error) {
 		v := args[0]
+		if v.t == TypeDatetime || v.t == TypeTimespan {
+			return nil, unsupportedf(x.Pos(), "%s() of a %s value", x.Fun.Name, v.t)
+		}
 		if !v.t.numeric() {
 			return nil, errorf(x.Pos(), "%s() of a %s value", x.Fun.Name, v.t)
 		}

@@ -114,7 +114,9 @@ func kindOf(v any) string {
 // and true for !=.
 func (c *compiler) equality(x *kql.BinaryExpr, l, r *expr) (*expr, error) {
 	if !comparableTypes(l.t, r.t) {
-		return nil, errorf(x.OpPos, "cannot compare %s with %s", l.t, r.t)
+		// Kusto.Language accepts == between any two types (s == 1,
+		// t == "2020-01-01"); what the engine then does is not documented.
+		return nil, unsupportedf(x.OpPos, "%s between %s and %s", x.Op, l.t, r.t)
 	}
 	neg := x.Op != "==" // != and its legacy spelling <>
 	e, pos := c.e, x.OpPos
@@ -135,14 +137,30 @@ func (c *compiler) equality(x *kql.BinaryExpr, l, r *expr) (*expr, error) {
 	return c.derive(x.Pos(), TypeBool, eval, l, r)
 }
 
+// orderable checks the operand types of <, <=, >, >= as Kusto.Language
+// does: numbers with numbers, datetimes, timespans and booleans with their
+// own type, dynamic with numbers. Strings, guids, and dynamic values
+// against strings or datetimes are rejected by Kusto ("The operator '<' is
+// not defined for the operand types string and string", tools/node
+// kusto-check.js); other pairs with a dynamic side are not implemented.
+func orderable(x *kql.BinaryExpr, a, b Type) error {
+	switch {
+	case a.numeric() && b.numeric(),
+		a == b && (a == TypeDatetime || a == TypeTimespan || a == TypeBool),
+		a == TypeDynamic && (b.numeric() || b == TypeDynamic),
+		b == TypeDynamic && a.numeric():
+		return nil
+	case (a == TypeDynamic || b == TypeDynamic) && a != TypeString && b != TypeString && a != TypeDatetime && b != TypeDatetime:
+		return unsupportedf(x.OpPos, "operator %s between %s and %s", x.Op, a, b)
+	}
+	return errorf(x.OpPos, "operator %s is not defined for %s and %s", x.Op, a, b)
+}
+
 // ordering compiles <, <=, >, >=: null when either side is null; strings
 // compare by ordinal; a real NaN compares false, as IEEE 754 has it.
 func (c *compiler) ordering(x *kql.BinaryExpr, l, r *expr) (*expr, error) {
-	if !comparableTypes(l.t, r.t) {
-		return nil, errorf(x.OpPos, "cannot compare %s with %s", l.t, r.t)
-	}
-	if l.t == TypeBool || l.t == TypeGuid {
-		return nil, errorf(x.OpPos, "%s values are not ordered", l.t)
+	if err := orderable(x, l.t, r.t); err != nil {
+		return nil, err
 	}
 	op := x.Op
 	e, pos := c.e, x.OpPos

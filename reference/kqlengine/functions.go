@@ -308,11 +308,16 @@ func commonType(a, b Type) (Type, bool) {
 			return TypeReal, true
 		}
 		return TypeLong, true
+	case a == TypeString && b == TypeDynamic, a == TypeDynamic && b == TypeString:
+		return TypeString, true
 	}
 	return TypeInvalid, false
 }
 
-// widen converts a value of a numeric type to type t.
+// widen converts a branch value to the branches' common type t: numbers
+// widen; a dynamic value becomes a string with tostring() when the other
+// branches are strings (Kusto.Language types iff(p, dynamicValue, "x") as
+// string).
 func widen(v any, t Type) any {
 	switch t {
 	case TypeLong:
@@ -326,17 +331,23 @@ func widen(v any, t Type) any {
 		case int64:
 			return float64(n)
 		}
+	case TypeString:
+		if _, ok := v.(string); !ok {
+			return toStringValue(v)
+		}
 	}
 	return v
 }
 
-// branches checks that vals share a type and returns it.
+// branches checks that vals share a type and returns it. Branches of
+// other types Kusto.Language accepts too (iff(p, 1, "x") is dynamic to
+// it), with conversions it does not document: not implemented.
 func branches(x *kql.CallExpr, vals []*expr) (Type, error) {
 	t := vals[0].t
 	for _, v := range vals[1:] {
 		u, ok := commonType(t, v.t)
 		if !ok {
-			return TypeInvalid, errorf(x.Pos(), "%s(): branches of types %s and %s", x.Fun.Name, t, v.t)
+			return TypeInvalid, unsupportedf(x.Pos(), "%s() with branches of types %s and %s", x.Fun.Name, t, v.t)
 		}
 		t = u
 	}
@@ -397,6 +408,12 @@ func buildCase(c *compiler, x *kql.CallExpr, args []*expr) (*expr, error) {
 // buildCoalesce is coalesce(): the first argument that is not null (for
 // strings, not empty) (https://learn.microsoft.com/kusto/query/coalesce-function).
 func buildCoalesce(c *compiler, x *kql.CallExpr, args []*expr) (*expr, error) {
+	for _, a := range args[1:] {
+		if a.t != args[0].t && !(a.t.numeric() && args[0].t.numeric()) {
+			// Kusto.Language: "The expression must have the type ..."
+			return nil, errorf(x.Pos(), "coalesce() of %s and %s", args[0].t, a.t)
+		}
+	}
 	t, err := branches(x, args)
 	if err != nil {
 		return nil, err

@@ -23,7 +23,9 @@ func (c *compiler) in(x *kql.InExpr) (*expr, error) {
 	}
 	for _, el := range elems {
 		if !comparableTypes(v.t, el.t) {
-			return nil, errorf(x.OpPos, "%s: cannot compare %s with %s", x.Op, v.t, el.t)
+			// Kusto.Language accepts s in (1, 2); the engine's rule for it
+			// is not documented.
+			return nil, unsupportedf(x.OpPos, "%s between %s and %s", x.Op, v.t, el.t)
 		}
 	}
 	switch x.Op {

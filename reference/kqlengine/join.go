@@ -147,7 +147,9 @@ func (p *joinPlan) addPair(pos kql.Pos, lname, rname string, lcols, rcols []Colu
 		return errorf(pos, "join: key %s is %s on the left and %s on the right", lname, lt, rt)
 	}
 	if lt == TypeDynamic {
-		return errorf(pos, "join: key %s is dynamic; cast it first", lname)
+		// Kusto.Language accepts a dynamic key; how the engine matches
+		// dynamic values is not documented.
+		return unsupportedf(pos, "join on the dynamic column %s", lname)
 	}
 	p.lkeys = append(p.lkeys, li)
 	p.rkey = append(p.rkey, ri)

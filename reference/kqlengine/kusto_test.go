@@ -231,3 +231,61 @@ func TestKustoLanguageCorpus(t *testing.T) {
 		t.Errorf("%d corpus queries could not be compared; only MFADisable.yaml (fuzzy union) is expected", skipped)
 	}
 }
+
+// TestKustoLanguageScalars asks Kusto.Language about every scalar case:
+// an expression the engine evaluates must bind there with the same type;
+// an expression the engine calls wrong (not merely unsupported) must be
+// rejected there too, and one it calls unsupported accepted, so that
+// "unsupported" never hides a query Kusto itself would refuse.
+func TestKustoLanguageScalars(t *testing.T) {
+	type item struct {
+		expr, want  string // want: a type name, "error" or "accept"
+		unsupported bool
+	}
+	var items []item
+	for _, trap := range semanticsTraps {
+		for _, c := range trap.cases {
+			items = append(items, item{expr: c.expr, want: c.typ.String()})
+		}
+	}
+	for _, c := range append(append([]scalarCase(nil), docExamples...), moreFunctions...) {
+		items = append(items, item{expr: c.expr, want: c.typ.String()})
+	}
+	for _, c := range exprErrors {
+		items = append(items, item{expr: c.expr, want: "error", unsupported: c.unsupported})
+	}
+	var qs []kustoQuery
+	for _, it := range items {
+		qs = append(qs, kustoQuery{it.expr, "T | project v = " + it.expr})
+	}
+	results := kustoCheck(t, map[string][]Column{"T": exprTable().Columns}, qs)
+	for _, it := range items {
+		r := results[it.expr]
+		if why, ok := kustoScalarDivergences[it.expr]; ok {
+			t.Logf("%s: not compared: %s", it.expr, why)
+			continue
+		}
+		switch {
+		case it.want != "error":
+			if hasErrorDiag(r) || len(r.Columns) != 1 || r.Columns[0][1] != it.want {
+				t.Errorf("%s: engine type %s, Kusto.Language %v %v", it.expr, it.want, r.Columns, r.Diagnostics)
+			}
+		case it.unsupported && hasErrorDiag(r):
+			t.Errorf("%s: unsupported in the engine, but Kusto.Language rejects it: %v", it.expr, r.Diagnostics)
+		case !it.unsupported && !hasErrorDiag(r):
+			t.Errorf("%s: an error in the engine, but Kusto.Language accepts it", it.expr)
+		}
+	}
+}
+
+// kustoScalarDivergences are the scalar cases Kusto.Language cannot
+// judge: errors that only the values show, when the query runs.
+var kustoScalarDivergences = map[string]string{
+	`1 / 0`:                                   "a runtime error: Kusto.Language types it long",
+	`split(s, "@", -1)`:                       "a runtime error on the index value",
+	`s matches regex "("`:                     "the pattern is checked when the query runs",
+	`parse_json('["all"]') == '["all"]'`:      "a runtime refusal on the values' kinds",
+	`parse_json('{"a":"4"}').a == 4`:          "a runtime refusal on the values' kinds",
+	`parse_json('{"a":"2017-01-01"}').a == t`: "a runtime refusal on the values' kinds",
+	`5 in (dynamic([4, "x"]))`:                "a runtime refusal on the values' kinds",
+}

@@ -18,12 +18,12 @@ var stringFuncs = map[string]fnSpec{
 	"strcat":         {1, 64, buildStrcat},
 	"strcat_delim":   {3, 65, buildStrcatDelim},
 	"substring":      {2, 3, buildSubstring},
-	"indexof":        {2, 3, buildIndexof},
+	"indexof":        {2, 5, buildIndexof},
 	"indexof_regex":  {2, 2, buildIndexofRegex},
 	"split":          {2, 3, buildSplit},
 	"replace_string": {3, 3, buildReplaceString},
 	"replace_regex":  {3, 3, buildReplaceRegex},
-	"extract":        {3, 3, buildExtract},
+	"extract":        {3, 4, buildExtract},
 	"array_length":   {1, 1, buildArrayLength},
 	"pack":           {2, -1, buildPack},
 	"bag_pack":       {2, -1, buildPack},
@@ -53,12 +53,18 @@ func byteOffset(s string, pos int) int {
 }
 
 func buildStrlen(c *compiler, x *kql.CallExpr, args []*expr) (*expr, error) {
+	if err := checkTypes(x, args, anyString); err != nil {
+		return nil, err
+	}
 	s := asString(args[0])
 	return c.derive(x.Pos(), TypeLong, func(r []any) any { return int64(utf16Len(s(r))) }, args...)
 }
 
 func buildCaseFn(f func(string) string) func(*compiler, *kql.CallExpr, []*expr) (*expr, error) {
 	return func(c *compiler, x *kql.CallExpr, args []*expr) (*expr, error) {
+		if err := checkTypes(x, args, anyString); err != nil {
+			return nil, err
+		}
 		s := asString(args[0])
 		return c.derive(x.Pos(), TypeString, func(r []any) any { return f(s(r)) }, args...)
 	}
@@ -134,6 +140,9 @@ func buildSubstring(c *compiler, x *kql.CallExpr, args []*expr) (*expr, error) {
 // (https://learn.microsoft.com/kusto/query/indexof-function). The length
 // and occurrence arguments are not implemented.
 func buildIndexof(c *compiler, x *kql.CallExpr, args []*expr) (*expr, error) {
+	if len(args) > 3 {
+		return nil, unsupportedf(x.Pos(), "indexof() with a length or occurrence argument")
+	}
 	s, m := asString(args[0]), asString(args[1])
 	if len(args) == 3 {
 		if err := checkTypes(x, args, nil, nil, anyInt); err != nil {
@@ -301,6 +310,9 @@ func goTemplate(s string) string {
 // (https://learn.microsoft.com/kusto/query/extract-function). The optional
 // type argument is not implemented.
 func buildExtract(c *compiler, x *kql.CallExpr, args []*expr) (*expr, error) {
+	if len(args) == 4 {
+		return nil, unsupportedf(x.Pos(), "extract() with a type argument")
+	}
 	re, err := constRegex(x, 0, args[0])
 	if err != nil {
 		return nil, err

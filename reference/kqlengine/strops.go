@@ -13,8 +13,8 @@ import (
 // https://learn.microsoft.com/kusto/query/datatypes-string-operators:
 // =~, contains, has, hasprefix, hassuffix, startswith, endswith, their
 // negations and _cs forms, and matches regex. Operators without _cs ignore
-// case; operands that are not strings (dynamic values, numbers) are
-// converted with tostring() first.
+// case; dynamic operands are converted with tostring() first, other types
+// are refused, as Kusto.Language refuses them.
 
 type strKind int
 
@@ -62,6 +62,13 @@ func asString(a *expr) func([]any) string {
 }
 
 func (c *compiler) stringOp(x *kql.BinaryExpr, op strOp, l, r *expr) (*expr, error) {
+	for _, a := range []*expr{l, r} {
+		if a.t != TypeString && a.t != TypeDynamic {
+			// Kusto.Language: "The operator 'contains' is not defined for
+			// the operand types string and long."
+			return nil, errorf(x.OpPos, "operator %s is not defined for %s and %s", x.Op, l.t, r.t)
+		}
+	}
 	if op.kind == strRegex {
 		return c.matchesRegex(x, l, r)
 	}

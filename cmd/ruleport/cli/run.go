@@ -100,15 +100,23 @@ func loadOneRule(e *env, path string) (*rule.Rule, int) {
 	return rules[0], ExitOK
 }
 
-// printError prints an error, one diagnostic per line.
+// printError prints an error, one diagnostic per line. Errors that name
+// their file (rule diagnostics, bad log records, missing log files) print
+// as they are, "file:line:col: what is wrong"; others get the program name.
 func printError(e *env, err error) {
 	var diags convert.Diagnostics
 	var d *convert.Diagnostic
+	var le *logs.Error
+	var fe fileError
 	switch {
 	case errors.As(err, &diags):
 		printDiags(e.stderr, diags)
 	case errors.As(err, &d):
 		fmt.Fprintln(e.stderr, d.Error())
+	case errors.As(err, &le):
+		fmt.Fprintln(e.stderr, le.Error())
+	case errors.As(err, &fe):
+		fmt.Fprintln(e.stderr, fe.Error())
 	default:
 		fmt.Fprintf(e.stderr, "ruleport: %v\n", err)
 	}
@@ -143,10 +151,14 @@ func openLogs(e *env, paths []string) (logs.Source, func(), error) {
 	}
 	r, err := logs.Open(paths...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fileError{err} // logs.Open names the path
 	}
 	return r, func() { r.Close() }, nil
 }
+
+// fileError is an error whose text already starts with the file it is
+// about.
+type fileError struct{ error }
 
 // writeAlerts prints the alert table in the requested format.
 func writeAlerts(e *env, t alerts.Table, format string) int {

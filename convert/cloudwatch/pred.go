@@ -1,0 +1,199 @@
+package cloudwatch
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/ruleport/ruleport/convert/plan"
+)
+
+// Predicates. KQL's conditions are three-valued: a comparison with a null
+// operand is null, not(null) is null, and where drops the row. Logs
+// Insights' are two-valued: a comparison with a missing operand is false,
+// and "not" of false is true (CWL_QuerySyntax-operations-functions.html:
+// comparisons "return a Boolean result"; the engine's guesses pin the
+// rest). So a KQL condition is written in the polarity needed: pred(x,
+// true) is true exactly where x is true, pred(x, false) exactly where x is
+// false; where x is null both are false. "not x" is pred(x, false), which
+// for a comparison is the opposite comparison: not(core > 5) keeps no row
+// whose core is null, as KQL.
+
+// pos is the condition "x is true", for filter and if.
+func (e *emitter) pos(x plan.Expr) string { return trimParens(e.pred(x, true)) }
+
+// pred writes "x is true" (want) or "x is false" (!want).
+func (e *emitter) pred(x plan.Expr, want bool) string {
+	switch x := x.(type) {
+	case *plan.Logic:
+		// De Morgan: false-and is false-or-false.
+		and := x.Op == plan.And
+		if !want {
+			and = !and
+		}
+		op := " or "
+		if and {
+			op = " and "
+		}
+		return "(" + e.pred(x.X, want) + op + e.pred(x.Y, want) + ")"
+	case *plan.Not:
+		return e.pred(x.X, !want)
+	case *plan.Compare:
+		op := x.Op
+		if !want {
+			op = opposite[op]
+		}
+		return wrap(e.value(x.X)) + " " + cmpOps[op] + " " + wrap(e.value(x.Y))
+	case *plan.EqualsFold:
+		op := " = "
+		if x.Negate == want {
+			op = " != "
+		}
+		return e.lower(x.X) + op + e.lower(x.Y)
+	case *plan.StringMatch:
+		return e.match(x, want != x.Negate)
+	case *plan.InList:
+		return e.in(x, want != x.Negate)
+	case *plan.IsEmptyString:
+		v := "isempty(" + trimParens(e.value(x.X)) + ")"
+		if want {
+			return v
+		}
+		return "not " + v
+	case *plan.IsNull:
+		v := "ispresent(" + trimParens(e.value(x.X)) + ")"
+		if want {
+			return "not " + v
+		}
+		return v
+	case *plan.Const:
+		if b, ok := x.Value.(bool); ok {
+			return strconv.FormatBool(b == want)
+		}
+	}
+	// A boolean value (a column, a case, a JSON boolean): true, false or
+	// missing.
+	return wrap(e.value(x)) + " = " + strconv.FormatBool(want)
+}
+
+var cmpOps = map[plan.CmpOp]string{plan.Eq: "=", plan.Ne: "!=", plan.Lt: "<", plan.Le: "<=", plan.Gt: ">", plan.Ge: ">="}
+
+// opposite is the comparison that is true where the other is false
+// (between two present values).
+var opposite = map[plan.CmpOp]plan.CmpOp{
+	plan.Eq: plan.Ne, plan.Ne: plan.Eq, plan.Lt: plan.Ge, plan.Ge: plan.Lt, plan.Gt: plan.Le, plan.Le: plan.Gt,
+}
+
+// lower is tolower(x), folded at emit time for a constant. KQL's =~ is
+// equality ignoring case; Logs Insights' =~ is a regular expression match
+// (CWL_QuerySyntax-Filter.html), so it is not used.
+func (e *emitter) lower(x plan.Expr) string {
+	if c, ok := x.(*plan.Const); ok {
+		if s, ok := c.Value.(string); ok {
+			return strLit(strings.ToLower(s))
+		}
+	}
+	return "tolower(" + trimParens(e.value(x)) + ")"
+}
+
+// match writes contains, startswith, endswith and has, true where the
+// match holds (yes) or where it does not. like takes a quoted string as a
+// case-sensitive substring and a regular expression in slashes
+// (CWL_QuerySyntax-Filter.html); (?i) makes it ignore case, which only
+// patterns with letters need. has is a whole term: not preceded and not
+// followed by an ASCII letter or digit (plan.StringMatch).
+func (e *emitter) match(x *plan.StringMatch, yes bool) string {
+	c, ok := x.Pattern.(*plan.Const)
+	p, isStr := "", false
+	if ok {
+		p, isStr = c.Value.(string)
+	}
+	if !isStr {
+		e.unsupported(x.Pos(), "%s with a pattern that is not a constant string", x.Op)
+		return "true"
+	}
+	fold := !x.CaseSensitive && hasLetter(p)
+	var pat string
+	switch x.Op {
+	case plan.Contains:
+		if !fold {
+			pat = strLit(p)
+		} else {
+			pat = "/(?i)" + quoteRegex(p) + "/"
+		}
+	case plan.StartsWith:
+		pat = "/" + flags(fold) + "^" + quoteRegex(p) + "/"
+	case plan.EndsWith:
+		pat = "/" + flags(fold) + quoteRegex(p) + "$/"
+	case plan.Has:
+		pat = "/" + flags(fold) + "(^|[^0-9A-Za-z])" + quoteRegex(p) + "([^0-9A-Za-z]|$)/"
+	default:
+		e.unsupported(x.Pos(), "string operator %s", x.Op)
+		return "true"
+	}
+	op := " like "
+	if !yes {
+		op = " not like "
+	}
+	return wrap(e.value(x.X)) + op + pat
+}
+
+func flags(fold bool) string {
+	if fold {
+		return "(?i)"
+	}
+	return ""
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// in writes x in (list), true where x is in the list (yes) or where it is
+// not. KQL's in is never null: a null x is in no list, so "not in" holds
+// for it, which not (x in [...]) gives and x not in [...] would not.
+func (e *emitter) in(x *plan.InList, yes bool) string {
+	var elems []string
+	for _, el := range x.List {
+		if x.Fold {
+			elems = append(elems, e.lower(el))
+		} else {
+			elems = append(elems, trimParens(e.value(el)))
+		}
+	}
+	v := wrap(e.value(x.X))
+	if x.Fold {
+		v = e.lower(x.X)
+	}
+	in := v + " in [" + strings.Join(elems, ", ") + "]"
+	if yes {
+		return in
+	}
+	return "not (" + in + ")"
+}
+
+// quoteRegex escapes text for a regular expression between slashes: the
+// metacharacters and the slash itself.
+func quoteRegex(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`\.+*?()|[]{}^$/`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// quoteClass escapes one character for a bracketed class.
+func quoteClass(r rune) string {
+	if strings.ContainsRune(`\]-^[/`, r) {
+		return `\` + string(r)
+	}
+	return string(r)
+}

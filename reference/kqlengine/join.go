@@ -61,7 +61,7 @@ func (e *engine) join(left *relation, op *kql.JoinOp, sc *scope) (*relation, err
 	}
 	kind, ok := joinKinds[kindName]
 	if !ok {
-		return nil, unsupportedf(op.Pos(), "join kind %s", kindName)
+		return nil, errorf(op.Pos(), "unknown join kind %s", kindName)
 	}
 	right, err := e.tabular(op.Right, sc)
 	if err != nil {

@@ -34,7 +34,7 @@ func (e *engine) mvExpand(src *relation, op *kql.MvExpandOp, sc *scope) (*relati
 		limitN = 128
 	}
 	if op.Limit != nil {
-		n, err := e.constCount(op.Limit, sc, "mv-expand limit")
+		n, err := e.constCount(op.Limit, src.cols, sc, "mv-expand limit")
 		if err != nil {
 			return nil, err
 		}

@@ -299,15 +299,20 @@ func (e *engine) projectRename(src *relation, op *kql.ProjectOp) (*relation, err
 	return &relation{cols: cols, next: src.next}, nil
 }
 
-// constCount reads the row count of take and top: a constant integer.
-func (e *engine) constCount(n kql.Expr, sc *scope, what string) (int64, error) {
-	x, err := e.compiler(sc, nil).expr(n)
+// constCount reads the row count of take, top and mv-expand's limit. A
+// count that reads columns (Kusto.Language accepts "take n") is not
+// implemented; a constant must be a non-negative integer.
+func (e *engine) constCount(n kql.Expr, cols []Column, sc *scope, what string) (int64, error) {
+	x, err := e.compiler(sc, cols).expr(n)
 	if err != nil {
 		return 0, err
 	}
+	if !x.konst {
+		return 0, unsupportedf(n.Pos(), "%s with a count that is not a constant", what)
+	}
 	v, ok := asInt64(x.val)
-	if !x.konst || !ok || v < 0 {
-		return 0, errorf(n.Pos(), "%s needs a non-negative integer constant", what)
+	if !ok || v < 0 {
+		return 0, errorf(n.Pos(), "%s needs a non-negative integer count", what)
 	}
 	return v, nil
 }
@@ -317,7 +322,7 @@ func (e *engine) constCount(n kql.Expr, sc *scope, what string) (int64, error) {
 // https://learn.microsoft.com/kusto/query/take-operator); ruleport takes
 // the first N in input order, so runs are repeatable.
 func (e *engine) take(src *relation, op *kql.TakeOp, sc *scope) (*relation, error) {
-	n, err := e.constCount(op.N, sc, op.Name)
+	n, err := e.constCount(op.N, src.cols, sc, op.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -466,7 +471,7 @@ func sortRows(e *engine, src *relation, ks []sortKey) ([][]any, error) {
 // top is sort by the key, then the first N rows
 // (https://learn.microsoft.com/kusto/query/top-operator).
 func (e *engine) top(src *relation, op *kql.TopOp, sc *scope) (*relation, error) {
-	n, err := e.constCount(op.N, sc, "top")
+	n, err := e.constCount(op.N, src.cols, sc, "top")
 	if err != nil {
 		return nil, err
 	}

@@ -19,8 +19,9 @@ import (
 // gap is one entry of a fixture case's gaps.json (docs/ARCHITECTURE.md,
 // "Fixture cases"): a known divergence of one engine from want.json,
 // the fidelity note that explains it, and exactly the differing rows, as
-// the (-want +got) lines of alerts.Diff. fixtures.LoadCase only finds the
-// file; reading it is this test's until the fixtures package does.
+// the (-want +got) lines of alerts.Diff. reference/conformance judges the
+// file for `ruleport test`; this package's fixture test reads it the same
+// way, so that the emitter's own tests hold it to the same rule.
 type gap struct {
 	Engine string   `json:"engine"`
 	Note   string   `json:"note"`
@@ -45,10 +46,17 @@ func readGaps(fsys fs.FS, path, engine string) ([]gap, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	var out []gap
+	seen := map[string]bool{}
 	for i, g := range all {
-		if g.Engine == "" || g.Note == "" || g.Reason == "" || len(g.Diff) == 0 {
-			return nil, fmt.Errorf("%s: entry %d: engine, note, reason and diff are all required", path, i)
+		switch {
+		case g.Engine == "" || g.Reason == "" || len(g.Diff) == 0:
+			return nil, fmt.Errorf("%s: entry %d: engine, reason and diff are required", path, i+1)
+		case g.Engine == "cloudwatch" && g.Note == "":
+			return nil, fmt.Errorf("%s: entry %d: a cloudwatch gap names the fidelity note that explains it", path, i+1)
+		case seen[g.Engine]:
+			return nil, fmt.Errorf("%s: entry %d: a second entry for engine %s", path, i+1, g.Engine)
 		}
+		seen[g.Engine] = true
 		if g.Engine == engine {
 			out = append(out, g)
 		}
@@ -131,7 +139,6 @@ func TestCheckGaps(t *testing.T) {
 		{"no gaps, no difference", nil, alerts.Diff{}, 0},
 		{"no gaps, a difference", nil, alerts.Diff{Extra: []string{rowA}}, 1},
 		{"the gap is exactly the difference", []gap{g("toint-floor", "- "+rowA, "+ "+rowB)}, alerts.Diff{Missing: []string{rowA}, Extra: []string{rowB}}, 0},
-		{"two gaps together are the difference", []gap{g("toint-floor", "- "+rowA), g("toint-floor", "+ "+rowB)}, alerts.Diff{Missing: []string{rowA}, Extra: []string{rowB}}, 0},
 		{"a gap that no longer reproduces", []gap{g("toint-floor", "- "+rowA)}, alerts.Diff{}, 1},
 		{"a different divergence", []gap{g("toint-floor", "- "+rowA)}, alerts.Diff{Missing: []string{rowB}}, 1},
 		{"a gap covering part of the difference", []gap{g("toint-floor", "- "+rowA)}, alerts.Diff{Missing: []string{rowA}, Extra: []string{rowB}}, 1},
@@ -155,8 +162,10 @@ func TestReadGaps(t *testing.T) {
 		want       []gap
 		err        bool
 	}{
-		{"one per engine", `[{"engine":"cloudwatch","note":"n","reason":"r","diff":["- {}"]},{"engine":"athena","note":"m","reason":"r","diff":["+ {}"]}]`,
+		{"one per engine", `[{"engine":"cloudwatch","note":"n","reason":"r","diff":["- {}"]},{"engine":"athena","reason":"r","diff":["+ {}"]}]`,
 			[]gap{{Engine: "cloudwatch", Note: "n", Reason: "r", Diff: []string{"- {}"}}}, false},
+		{"two for one engine", `[{"engine":"cloudwatch","note":"n","reason":"r","diff":["- {}"]},{"engine":"cloudwatch","note":"m","reason":"r","diff":["+ {}"]}]`, nil, true},
+		{"cloudwatch without a note", `[{"engine":"cloudwatch","reason":"r","diff":["- {}"]}]`, nil, true},
 		{"other engines only", `[{"engine":"athena","note":"m","reason":"r","diff":["+ {}"]}]`, nil, false},
 		{"unknown field", `[{"engine":"cloudwatch","note":"n","reason":"r","diff":["- {}"],"rows":1}]`, nil, true},
 		{"no reason", `[{"engine":"cloudwatch","note":"n","diff":["- {}"]}]`, nil, true},

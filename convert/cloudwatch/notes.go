@@ -5,7 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/kql"
+	"github.com/ruleport/ruleport/convert/rule"
 )
 
 // Note is one place where the emitted query is the closest Logs Insights
@@ -104,6 +106,20 @@ var noteInputs = map[string]string{
 	NoteNowSeconds: "now() counts whole seconds, KQL's now() has fractions",
 	NoteRowLimit: "a run with more than 10,000 alert rows: Logs Insights returns the first 10,000 " +
 		"(CWL_QuerySyntax-Limit.html), KQL every row",
+}
+
+// Warnings turns notes into warnings at their constructs' places in the
+// rule file: "rules/x.yaml:31:17: warning: cloudwatch: toint(...): ...".
+func Warnings(r *rule.Rule, notes []Note) convert.Diagnostics {
+	var out convert.Diagnostics
+	for _, n := range notes {
+		p := r.Start()
+		if n.Pos.IsValid() {
+			p = r.QueryPos(int(n.Pos))
+		}
+		out = append(out, convert.Warningf(r.File, p, "%s", n.String()))
+	}
+	return out
 }
 
 // note records a note once per ID, position and construct.

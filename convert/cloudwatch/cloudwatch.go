@@ -313,9 +313,9 @@ func (e *emitter) step(i int, st plan.Step) {
 		pred := e.pos(st.Pred)
 		e.command("filter " + pred)
 	case *plan.Compute:
-		e.assigns(st.Assigns, false)
+		e.assigns(st.Assigns)
 	case *plan.Project:
-		e.assigns(st.Items, true)
+		e.assigns(st.Items)
 	case *plan.Aggregate:
 		e.aggregate(st)
 	case *plan.Distinct:
@@ -325,7 +325,7 @@ func (e *emitter) step(i int, st plan.Step) {
 	case *plan.Top:
 		e.noteSortNulls(st.Keys)
 		e.sorted(st.Info().Pos)
-		e.command("sort " + sortKeys(st.Keys))
+		e.command("sort " + e.sortKeys(st.Keys))
 		e.limit(st.Info().Pos, st.N)
 	case *plan.Take:
 		e.sorted(st.Info().Pos)
@@ -345,7 +345,7 @@ func hintName(refs []string) string {
 // assigns writes an extend or project: one fields command whose items all
 // read its input. A project item that passes a column on under its own
 // name needs no item: the field is there already.
-func (e *emitter) assigns(items []plan.Assign, project bool) {
+func (e *emitter) assigns(items []plan.Assign) {
 	var out []string
 	for _, a := range items {
 		if c, ok := a.X.(*plan.ColRef); ok && c.Name == a.Name {
@@ -353,9 +353,10 @@ func (e *emitter) assigns(items []plan.Assign, project bool) {
 		}
 		e.hint = a.Name
 		var v string
-		if c, ok := a.X.(*plan.ColRef); ok && project {
-			// A rename or copy keeps the field as it is held (a parsed
-			// nested object stays parsed; plan.Column.Origin follows it).
+		if c, ok := a.X.(*plan.ColRef); ok {
+			// A rename or copy keeps the field as it is held: a parsed
+			// nested object stays parsed, as plan.Column.Origin, which
+			// follows renames and copies, says.
 			v = ident(c.Name)
 		} else {
 			v = trimParens(e.value(a.X))
@@ -394,7 +395,7 @@ func (e *emitter) sort(i int, st *plan.Sort) {
 	}
 	e.noteSortNulls(st.Keys)
 	e.sorted(st.Info().Pos)
-	e.command("sort " + sortKeys(st.Keys))
+	e.command("sort " + e.sortKeys(st.Keys))
 }
 
 // regroupedLater reports whether a summarize or distinct comes among
@@ -422,14 +423,15 @@ func (e *emitter) noteSortNulls(keys []plan.SortKey) {
 	}
 }
 
-func sortKeys(keys []plan.SortKey) string {
+// sortKeys writes sort keys; a nested object held parsed sorts by its text.
+func (e *emitter) sortKeys(keys []plan.SortKey) string {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		dir := "asc"
 		if k.Desc {
 			dir = "desc"
 		}
-		parts[i] = ident(k.Col.Name) + " " + dir
+		parts[i] = trimParens(e.value(k.Col)) + " " + dir
 	}
 	return strings.Join(parts, ", ")
 }

@@ -259,6 +259,18 @@ var constructCases = []constructCase{
 		notes: []string{cloudwatch.NoteNowSeconds, cloudwatch.NoteEventTimeText},
 	},
 	{
+		name: "a nested object copied by extend and by project is still parsed by parse_json",
+		query: `AWSCloudTrail | extend X = ResponseElements | project-rename Y = X
+			| project UserAgent, a = tostring(parse_json(Y).a), t = Y`,
+		records: []string{
+			rec("0100", `"userAgent":"object","responseElements":{"a":"v"}`),
+			rec("0100", `"userAgent":"text","responseElements":"{\"a\":\"w\"}"`),
+		},
+		// The copies hold the column's text; parse_json reads member a of it.
+		want:  `[{"UserAgent":"object","a":"v","t":"{\"a\":\"v\"}"},{"UserAgent":"text","a":"w","t":"{\"a\":\"w\"}"}]`,
+		notes: []string{cloudwatch.NoteDynamicScalar},
+	},
+	{
 		name:  "project-rename and project-away keep values as held",
 		query: `AWSCloudTrail | project-rename Agent = UserAgent | project-away EventName | project Agent`,
 		records: []string{

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/txtar"
+
 	"github.com/ruleport/ruleport/convert/cloudwatch"
 	"github.com/ruleport/ruleport/convert/rule"
 	"github.com/ruleport/ruleport/fixtures"
@@ -191,5 +193,70 @@ func TestFixturesCatchWrongTranslations(t *testing.T) {
 			}
 			t.Logf("caught by: %s", strings.Join(failed, ", "))
 		})
+	}
+}
+
+// TestHandTranslationRecords runs the emitted seed query over the records
+// of reference/insightsengine's hand-written seed translation
+// (testdata/seed.txtar there), whose alerts were worked out by hand: among
+// them a record whose recipientAccountId comes after 500 tag fields, past
+// the 200 fields Logs Insights discovers, which the query must read
+// through jsonParse(@message).
+func TestHandTranslationRecords(t *testing.T) {
+	ar, err := txtar.ParseFile("../../reference/insightsengine/testdata/seed.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, f := range ar.Files {
+		files[f.Name] = string(f.Data)
+	}
+	var run insightsengine.Options
+	for _, line := range strings.Split(strings.TrimSpace(files["options"]), "\n") {
+		key, val, _ := strings.Cut(line, " ")
+		at, err := time.Parse(time.RFC3339, val)
+		if err != nil {
+			t.Fatalf("options: %q: %v", line, err)
+		}
+		switch key {
+		case "start":
+			run.Start = at
+		case "end":
+			run.End = at
+		default:
+			t.Fatalf("options: unknown %q", key)
+		}
+	}
+	data, err := fixtures.Seed.ReadFile(fixtures.SeedRulePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	query, _, _ := compile(t, fixtures.SeedRulePath, data, cloudwatch.Options{})
+	src := logs.NewReader(strings.NewReader(files["logs.jsonl"]), "logs.jsonl")
+	got, err := insightsengine.Run(query, src, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := table(t, files["want.json"], got.Columns)
+	if d := alerts.Compare(want, got, compareOpt); !d.Empty() {
+		t.Errorf("alerts (-want +got):\n%s", d)
+	}
+	if len(want.Rows) != 3 {
+		t.Errorf("the hand translation's want.json has %d rows, this test expects its 3", len(want.Rows))
+	}
+	// The same query reading the discovered field instead loses the
+	// anonymous launch's account: the records do test the limit.
+	const parsed = "coalesce(m.recipientAccountId, \"\")"
+	if !strings.Contains(query, parsed) {
+		t.Fatalf("the query does not read %s", parsed)
+	}
+	discovered := strings.Replace(query, parsed, "coalesce(recipientAccountId, \"\")", 1)
+	src = logs.NewReader(strings.NewReader(files["logs.jsonl"]), "logs.jsonl")
+	got, err = insightsengine.Run(discovered, src, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alerts.Compare(want, got, compareOpt).Empty() {
+		t.Error("reading recipientAccountId as a discovered field gives the same alerts: the 200-field limit is not tested")
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/rule"
@@ -58,24 +59,32 @@ func runCheck(e *env, args []string) int {
 }
 
 // checkRule validates a rule and, when it is valid, generates every
-// available target to check what they produce.
+// target to check what they produce. What a target cannot express is a
+// warning for check (the rule itself is fine); a problem the Terraform
+// target only repeats from the query target it wraps (athena-tf after
+// athena) is listed once.
 func checkRule(r *rule.Rule) convert.Diagnostics {
 	diags := rule.Validate(r)
 	if diags.HasErrors() {
 		return diags
 	}
+	seen := map[string]bool{}
 	for _, t := range targets(convertOptions{}) {
-		if t.gen == nil {
-			continue
-		}
 		_, d := t.gen(r)
 		for _, one := range d {
 			if errors.Is(one, convert.ErrUnsupported) && one.Severity == convert.SevError {
 				w := *one
 				w.Severity = convert.SevWarning
-				w.Msg = t.name + ": " + w.Msg
+				if !strings.HasPrefix(w.Msg, t.name+": ") {
+					w.Msg = t.name + ": " + w.Msg
+				}
 				one = &w
 			}
+			key := fmt.Sprintf("%d:%d:%s", one.Pos.Line, one.Pos.Col, strings.TrimPrefix(one.Msg, t.name+": "))
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
 			diags = append(diags, one)
 		}
 	}

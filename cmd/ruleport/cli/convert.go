@@ -44,7 +44,7 @@ func runConvert(e *env, args []string) int {
 		fs.Usage()
 		return ExitBadInput
 	}
-	selected, skipped, code := selectTargets(e, *targetName, convertOptions{sourceURI: *sourceURI})
+	selected, code := selectTargets(e, *targetName, convertOptions{sourceURI: *sourceURI})
 	if selected == nil {
 		return code
 	}
@@ -63,9 +63,6 @@ func runConvert(e *env, args []string) int {
 	printDiags(e.stderr, diags)
 	if diags.HasErrors() && !unsupportedOnly(diags) {
 		return ExitBadInput
-	}
-	if len(skipped) > 0 {
-		fmt.Fprintf(e.stderr, "ruleport convert: skipped targets not available yet: %s\n", strings.Join(skipped, ", "))
 	}
 	if err := emit(e, *outDir, files); err != nil {
 		fmt.Fprintf(e.stderr, "ruleport convert: %v\n", err)
@@ -99,30 +96,17 @@ func loadValid(paths []string) ([]*input, convert.Diagnostics, bool) {
 }
 
 // selectTargets picks the targets to run: those named (a comma-separated
-// list), or every available one, returning the names of those not
-// available yet.
-func selectTargets(e *env, names string, o convertOptions) (selected []target, skipped []string, code int) {
+// list), or all of them.
+func selectTargets(e *env, names string, o convertOptions) (selected []target, code int) {
 	all := targets(o)
 	if names == "" {
-		for _, t := range all {
-			if t.gen == nil {
-				skipped = append(skipped, t.name)
-			} else {
-				selected = append(selected, t)
-			}
-		}
-		return selected, skipped, ExitOK
+		return all, ExitOK
 	}
 	want := strings.Split(names, ",")
 	for _, name := range want {
-		i := slices.IndexFunc(all, func(t target) bool { return t.name == name })
-		switch {
-		case i < 0:
+		if !slices.ContainsFunc(all, func(t target) bool { return t.name == name }) {
 			fmt.Fprintf(e.stderr, "ruleport convert: unknown target %q (targets: %s)\n", name, strings.Join(targetNames(), ", "))
-			return nil, nil, ExitBadInput
-		case all[i].gen == nil:
-			fmt.Fprintf(e.stderr, "ruleport convert: target %s is not available yet\n", name)
-			return nil, nil, ExitBadInput
+			return nil, ExitBadInput
 		}
 	}
 	// In the registry's order, each once.
@@ -131,7 +115,7 @@ func selectTargets(e *env, names string, o convertOptions) (selected []target, s
 			selected = append(selected, t)
 		}
 	}
-	return selected, nil, ExitOK
+	return selected, ExitOK
 }
 
 // ruleFolders names each input's output folder: its stem, or its base name

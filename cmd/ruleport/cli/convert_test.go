@@ -165,10 +165,7 @@ func TestConvertUsage(t *testing.T) {
 		{[]string{"convert"}, "ruleport convert: give RULE files and --target T (print one artifact) or --out DIR (write them all)"},
 		{[]string{"convert", seed}, "ruleport convert: give RULE files and --target T (print one artifact) or --out DIR (write them all)"},
 		{[]string{"convert", "--target", "bicep", seed}, `ruleport convert: unknown target "bicep" (targets: arm, yaml, sentinel-tf, athena, athena-tf, cloudwatch, cloudwatch-tf)`},
-		{[]string{"convert", "--target", "cloudwatch", seed}, "ruleport convert: target cloudwatch is not available yet"},
-		{[]string{"convert", "--target", "arm,cloudwatch", seed}, "ruleport convert: target cloudwatch is not available yet"},
 		{[]string{"convert", "--target", "arm,", seed}, `ruleport convert: unknown target "" (targets: arm, yaml, sentinel-tf, athena, athena-tf, cloudwatch, cloudwatch-tf)`},
-		{[]string{"convert", "--target", "cloudwatch-tf", seed}, "ruleport convert: target cloudwatch-tf is not available yet"},
 		{[]string{"convert", "--bogus", seed}, "flag provided but not defined: -bogus"},
 	}
 	for _, c := range cases {
@@ -361,30 +358,28 @@ func mustRead(t *testing.T, p string) []byte {
 	return data
 }
 
-// TestConvertSkipsUnavailable: --out without --target writes every
-// available target and names on stderr those not available yet (read
-// from the registry, whichever they are when the test runs).
-func TestConvertSkipsUnavailable(t *testing.T) {
+// TestConvertOutEveryTarget: --out without --target writes every target;
+// stderr carries only the Logs Insights target's fidelity warnings.
+func TestConvertOutEveryTarget(t *testing.T) {
 	dir := t.TempDir()
 	seed := seedFile(t, dir)
-	var missing []string
-	for _, tg := range targets(convertOptions{}) {
-		if tg.gen == nil {
-			missing = append(missing, tg.name)
+	code, stdout, stderr := run("convert", "--out", filepath.Join(dir, "out"), seed)
+	if code != ExitOK || stdout != "" {
+		t.Errorf("exit %d, stdout %q; want 0, nothing", code, stdout)
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+		if !strings.Contains(l, ": warning: cloudwatch: ") {
+			t.Errorf("stderr line %q is not a cloudwatch fidelity warning", l)
 		}
 	}
-	code, stdout, stderr := run("convert", "--out", filepath.Join(dir, "out"), seed)
-	want := ""
-	if len(missing) > 0 {
-		want = "ruleport convert: skipped targets not available yet: " + strings.Join(missing, ", ") + "\n"
-	}
-	if code != ExitOK || stdout != "" || stderr != want {
-		t.Errorf("exit %d, stdout %q, stderr %q; want 0, nothing, %q", code, stdout, stderr, want)
-	}
 	written := readTree(t, filepath.Join(dir, "out"))
-	for _, name := range []string{"seed/seed.arm.json", "seed/seed.yaml", "seed/sentinel/main.tf"} {
+	for _, name := range []string{"seed/seed.arm.json", "seed/seed.yaml", "seed/sentinel/main.tf",
+		"seed/athena/query.sql", "seed/athena/main.tf", "seed/cloudwatch/query.insights", "seed/cloudwatch/main.tf"} {
 		if _, ok := written[name]; !ok {
 			t.Errorf("%s was not written", name)
 		}
+	}
+	if len(written) != 7 {
+		t.Errorf("wrote %d files, want 7: %v", len(written), written)
 	}
 }

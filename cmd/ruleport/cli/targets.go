@@ -18,8 +18,7 @@ import (
 
 // target is one kind of artifact `ruleport convert` writes. gen returns
 // the target's files for one rule, named relative to the rule's output
-// folder; it is nil while the target is not available yet. Backends plug
-// in by filling gen.
+// folder.
 type target struct {
 	name string
 	gen  func(*rule.Rule) ([]convert.File, convert.Diagnostics)
@@ -45,8 +44,8 @@ func targets(o convertOptions) []target {
 		{"sentinel-tf", terraform.Sentinel},
 		{"athena", athenaTarget},      // targets_athena.go
 		{"athena-tf", athenaTFTarget}, // targets_athena.go
-		{"cloudwatch", nil},
-		{"cloudwatch-tf", nil},
+		{"cloudwatch", cloudwatchTarget},
+		{"cloudwatch-tf", cloudwatchTFTarget},
 	}
 }
 

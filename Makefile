@@ -24,7 +24,7 @@ $(NODEDIR)/node_modules/.installed: $(NODEDIR)/package.json $(NODEDIR)/package-l
 demo: build
 	rm -rf out
 	./$(BIN) convert --out out $(SEED)
-	./$(BIN) check $(SEED)
+	@find out -type f | sort
 	./$(BIN) test
 
 fmt-check:

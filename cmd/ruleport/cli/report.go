@@ -83,13 +83,19 @@ func writeTextReport(w io.Writer, t testRun) error {
 	for _, c := range cases {
 		width = max(width, len(c))
 	}
-	fmt.Fprintf(&b, "%-*s", width, "case")
-	for _, e := range t.Engines {
-		fmt.Fprintf(&b, "  %-10s", e)
+	var line strings.Builder
+	endLine := func() {
+		b.WriteString(strings.TrimRight(line.String(), " "))
+		b.WriteString("\n")
+		line.Reset()
 	}
-	b.WriteString("\n")
+	fmt.Fprintf(&line, "%-*s", width, "case")
+	for _, e := range t.Engines {
+		fmt.Fprintf(&line, "  %-10s", e)
+	}
+	endLine()
 	for _, c := range cases {
-		fmt.Fprintf(&b, "%-*s", width, c)
+		fmt.Fprintf(&line, "%-*s", width, c)
 		for _, e := range t.Engines {
 			cell := "-"
 			r, ok := t.result(c, e)
@@ -100,9 +106,9 @@ func writeTextReport(w io.Writer, t testRun) error {
 			if ok && t.Color {
 				cell = verdictColor[r.Status] + cell + "\x1b[0m"
 			}
-			fmt.Fprintf(&b, "  %s%s", cell, pad)
+			fmt.Fprintf(&line, "  %s%s", cell, pad)
 		}
-		b.WriteString("\n")
+		endLine()
 	}
 	for _, r := range t.Results {
 		switch r.Status {

@@ -32,9 +32,9 @@ func TestTextReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"case  kql         athena    \n",
-		"c1    pass        FAIL      \n",
-		"c2    gap         pass      \n",
+		"case  kql         athena\n",
+		"c1    pass        FAIL\n",
+		"c2    gap         pass\n",
 		"known gap: c2 × kql: engine cannot\n",
 		"FAIL: c1 × athena: alerts differ, 100%: bad\n    - {\"a\":\"x<&>\"}\n    + {\"a\":\"y\"}\n",
 		"4 results: 2 pass, 1 known gap, 1 FAIL (1.5s)\n",

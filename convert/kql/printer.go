@@ -292,7 +292,8 @@ func isBareName(name string) bool {
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if !isIdentChar(c) && c != '*' && !(c == '$' && i == 0) && !(c == '.' && strings.HasPrefix(name, "hint.")) {
+		dollar := c == '$' && (i == 0 || name[i-1] == '*') // $left, or a pattern piece after a star
+		if !isIdentChar(c) && c != '*' && !dollar && !(c == '.' && strings.HasPrefix(name, "hint.")) {
 			return false
 		}
 	}

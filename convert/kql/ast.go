@@ -105,7 +105,8 @@ const (
 
 var litKindNames = [...]string{"string", "int", "real", "bool", "timespan", "null"}
 
-// String names the kind as the binder types it: "string", "int", ...
+// String names the kind ("string", "int", ...) for goldens and messages;
+// an int literal is typed long (KQL reference, scalar data types).
 func (k LitKind) String() string {
 	if k >= 0 && int(k) < len(litKindNames) {
 		return litKindNames[k]

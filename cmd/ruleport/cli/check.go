@@ -68,6 +68,7 @@ func checkRule(r *rule.Rule) convert.Diagnostics {
 	if diags.HasErrors() {
 		return diags
 	}
+	diags = append(diags, checkQuery(r)...)
 	seen := map[string]bool{}
 	for _, t := range targets(convertOptions{}) {
 		_, d := t.gen(r)

@@ -110,6 +110,15 @@ var semanticsTraps = []struct {
 		{`"RunInstances" =~ "runinstances"`, TypeBool, true},
 		{`"RunInstances" == "runinstances"`, TypeBool, false},
 		{`"RunInstances" !~ "RUNINSTANCES"`, TypeBool, false},
+		// Only ASCII letters fold (equals-operator page: "supported only
+		// for ASCII-text"): U+0130 and the Kelvin sign U+212A lower-case
+		// to i and k in Unicode, but are not i and k to =~.
+		{`"RUNİNSTANCES" =~ "runinstances"`, TypeBool, false},
+		{`"\u212Aey" =~ "key"`, TypeBool, false},
+		{`"Ärger" =~ "ärger"`, TypeBool, false},
+		{`"ÄRGER" =~ "Ärger"`, TypeBool, true},
+		{`"RUNİNSTANCES" contains "runi"`, TypeBool, false},
+		{`"RunInstances" in~ ("runinſtances")`, TypeBool, false},
 	}},
 	{"isempty: empty string and null, not a space", []scalarCase{
 		{`isempty("")`, TypeBool, true},

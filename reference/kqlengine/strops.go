@@ -120,21 +120,18 @@ func stringMatcher(op strOp) func(s, needle string) bool {
 	return func(s, n string) bool { return m(lower(s), lower(n)) }
 }
 
-// lower folds case for the case-insensitive operators. ASCII text (nearly
-// all CloudTrail text) is folded byte by byte; other text with Unicode
-// lower-casing, an approximation of .NET's invariant culture.
+// lower folds case for the case-insensitive operators: ASCII letters
+// only. "Case-insensitive operators are currently supported only for
+// ASCII-text. For non-ASCII comparison, use the tolower() function"
+// (https://learn.microsoft.com/kusto/query/equals-operator), so other
+// letters compare exactly: "RUNİNSTANCES" (U+0130) is not =~
+// "RunInstances" although Unicode lower-cases İ to i, nor is the Kelvin
+// sign (U+212A) a k. The reference detection folds the same way.
 func lower(s string) string {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			return strings.ToLower(s)
-		}
-		if c >= 'A' && c <= 'Z' {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
 			b := []byte(s)
 			for j := i; j < len(b); j++ {
-				if b[j] >= utf8.RuneSelf {
-					return strings.ToLower(s)
-				}
 				if b[j] >= 'A' && b[j] <= 'Z' {
 					b[j] += 'a' - 'A'
 				}

@@ -131,14 +131,58 @@ func (e *emitter) text(x plan.Expr) string {
 	return e.value(x)
 }
 
-// lower is lower(x), folded for constants written in ASCII.
+// lower folds x for KQL's case-insensitive operators: ASCII letters only
+// ("Case-insensitive operators are currently supported only for
+// ASCII-text", https://learn.microsoft.com/kusto/query/equals-operator).
+// Trino's lower maps every letter by Unicode's simple lower-case mapping
+// (trino.io/docs/current/functions/string.html, lower), which turns
+// U+0130 (İ) into i and the Kelvin sign U+212A into k, so
+// lower(eventname) = 'runinstances' would take "RUNİNSTANCES", which KQL's
+// =~ does not. translate maps exactly the 26 letters. A constant is folded
+// here.
 func (e *emitter) lower(x plan.Expr) string {
 	if c, ok := x.(*plan.Const); ok {
-		if s, ok := c.Value.(string); ok && isASCII(s) {
-			return stringLit(strings.ToLower(s))
+		if s, ok := c.Value.(string); ok {
+			return stringLit(asciiFold(s))
 		}
 	}
-	return "lower(" + e.value(x) + ")"
+	return asciiLower(e.value(x))
+}
+
+// asciiLower is the SQL that lower-cases the ASCII letters of s and no
+// other character.
+func asciiLower(s string) string {
+	return "translate(" + s + ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+}
+
+// asciiFold lower-cases the ASCII letters of s, as asciiLower does in SQL.
+func asciiFold(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// foldPattern is a regular expression matching s with ASCII letters in
+// either case and every other character as itself. An explicit class per
+// letter is used rather than (?i), which Java (Joni) and RE2 apply to
+// Unicode case folding (RE2's (?i)s also matches ſ, U+017F).
+func foldPattern(s string) string {
+	var b strings.Builder
+	for _, r := range regexpQuote(s) {
+		switch {
+		case 'a' <= r && r <= 'z':
+			b.WriteString("[" + string(r-'a'+'A') + string(r) + "]")
+		case 'A' <= r && r <= 'Z':
+			b.WriteString("[" + string(r) + string(r-'A'+'a') + "]")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func isASCII(s string) bool {
@@ -163,7 +207,7 @@ func (e *emitter) match(x *plan.StringMatch) string {
 		p, isConst = c.Value.(string)
 	}
 	if fold && (!isConst || hasLetters(p)) {
-		subject = "lower(" + subject + ")"
+		subject = asciiLower(subject)
 	}
 	pat := e.value(x.Pattern)
 	if fold {
@@ -179,7 +223,7 @@ func (e *emitter) match(x *plan.StringMatch) string {
 			return "NULL"
 		}
 		if fold {
-			p = strings.ToLower(p)
+			p = asciiFold(p)
 		}
 		like := likeEscape(p)
 		if x.Op == plan.StartsWith {
@@ -193,10 +237,11 @@ func (e *emitter) match(x *plan.StringMatch) string {
 		}
 	case plan.Has:
 		// A whole term: not preceded or followed by a letter or digit.
-		re := "(^|[^0-9A-Za-z])" + regexpQuote(p) + "($|[^0-9A-Za-z])"
+		word := regexpQuote(p)
 		if fold {
-			re = "(?i)" + re
+			word = foldPattern(p)
 		}
+		re := "(^|[^0-9A-Za-z])" + word + "($|[^0-9A-Za-z])"
 		s = "regexp_like(" + e.value(x.X) + ", " + stringLit(re) + ")"
 	}
 	if x.Negate {
@@ -249,7 +294,7 @@ func (e *emitter) in(x *plan.InList) string {
 		}
 	}
 	if x.Fold {
-		subject = "lower(" + subject + ")"
+		subject = asciiLower(subject)
 	}
 	list := "(" + strings.Join(items, ", ") + ")"
 	if !mayBeNull(x.X) {

@@ -61,6 +61,42 @@ var constructCases = []constructCase{
 		want: `[{"UserAgent":"dot"}]`,
 	},
 	{
+		name: "contains, startswith, endswith and has fold A-Z only",
+		query: `AWSCloudTrail | where EventName contains "INST" or EventName startswith "k"
+			or EventName endswith "ES" or EventName contains "ärger" or EventName has "tasks" | project UserAgent`,
+		records: []string{
+			rec("0100", `"eventName":"RunInstances","userAgent":"ascii"`),
+			rec("0100", `"eventName":"RunInſtances","userAgent":"long-s"`),
+			rec("0100", `"eventName":"Key","userAgent":"key"`),
+			rec("0100", `"eventName":"Key","userAgent":"kelvin"`),
+			rec("0100", `"eventName":"x ÄRGER y","userAgent":"umlaut-upper"`),
+			rec("0100", `"eventName":"x ärger y","userAgent":"umlaut-lower"`),
+			rec("0100", `"eventName":"run TASKS now","userAgent":"term"`),
+			rec("0100", `"eventName":"run TASKS now","userAgent":"term-kelvin"`),
+		},
+		// KQL folds ASCII letters only (equals-operator page: "supported
+		// only for ASCII-text"): ſ (U+017F) is not s, the Kelvin sign is
+		// not k, and Ä is not ä, although RE2's (?i) folds all three.
+		// RunInstances contains "inst"; RunInſtances does not, but both
+		// end with "es"; Key starts with k; "x ärger y" contains "ärger";
+		// "run TASKS now" has the term tasks.
+		want: `[{"UserAgent":"ascii"},{"UserAgent":"key"},{"UserAgent":"long-s"},{"UserAgent":"term"},{"UserAgent":"umlaut-lower"}]`,
+	},
+	{
+		name:  "=~ of a value beyond ASCII: tolower's letters are a noted gap",
+		query: `AWSCloudTrail | where EventName =~ "RunInstances" | project UserAgent`,
+		records: []string{
+			rec("0100", `"eventName":"RUNINSTANCES","userAgent":"ascii"`),
+			rec("0100", `"eventName":"RUNİNSTANCES","userAgent":"dotted-capital-i"`),
+		},
+		// KQL: İ (U+0130) is compared as written, so only the ASCII name
+		// matches; Unicode's lower-case of İ is i, which tolower gives.
+		want:  `[{"UserAgent":"ascii"}]`,
+		gap:   `[{"UserAgent":"ascii"},{"UserAgent":"dotted-capital-i"}]`,
+		note:  cloudwatch.NoteCaseFold,
+		notes: []string{cloudwatch.NoteCaseFold},
+	},
+	{
 		name: "not of a comparison with a null operand keeps no row",
 		query: `AWSCloudTrail | extend n = toint(parse_json(RequestParameters).n)
 			| where not(n > 5) | project UserAgent`,

@@ -66,6 +66,8 @@ const (
 	NoteNowSeconds = "now-seconds"
 	// NoteRowLimit: a query returns at most 10,000 rows.
 	NoteRowLimit = "row-limit"
+	// NoteCaseFold: tolower may fold letters beyond A-Z.
+	NoteCaseFold = "case-fold"
 )
 
 // noteInputs is each note's description of the inputs on which Logs
@@ -104,6 +106,10 @@ var noteInputs = map[string]string{
 	NoteSortNulls: "Logs Insights sorts missing values first ascending and last descending; the " +
 		"order asked for differs only in where rows without a value go",
 	NoteNowSeconds: "now() counts whole seconds, KQL's now() has fractions",
+	NoteCaseFold: "KQL's case-insensitive comparison folds the letters A-Z only; Logs Insights " +
+		"does not document which letters tolower maps: with Unicode's mapping (ruleport's engine) " +
+		"a value holding İ (U+0130), the Kelvin sign (U+212A) or another capital beyond ASCII " +
+		"can match where KQL compares that letter as written",
 	NoteRowLimit: "a run with more than 10,000 alert rows: Logs Insights returns the first 10,000 " +
 		"(CWL_QuerySyntax-Limit.html), KQL every row",
 }

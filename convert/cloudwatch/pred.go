@@ -3,7 +3,6 @@ package cloudwatch
 import (
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/ruleport/ruleport/convert/plan"
 )
@@ -86,14 +85,49 @@ var opposite = map[plan.CmpOp]plan.CmpOp{
 
 // lower is tolower(x), folded at emit time for a constant. KQL's =~ is
 // equality ignoring case; Logs Insights' =~ is a regular expression match
-// (CWL_QuerySyntax-Filter.html), so it is not used.
+// (CWL_QuerySyntax-Filter.html), so it is not used. KQL folds A-Z only
+// ("Case-insensitive operators are currently supported only for
+// ASCII-text", learn.microsoft.com/kusto/query/equals-operator): a constant
+// is folded so, and tolower of a value gets the case-fold note, since
+// Logs Insights does not document which letters tolower maps.
 func (e *emitter) lower(x plan.Expr) string {
 	if c, ok := x.(*plan.Const); ok {
 		if s, ok := c.Value.(string); ok {
-			return strLit(strings.ToLower(s))
+			return strLit(asciiFold(s))
 		}
 	}
+	e.noteAt(NoteCaseFold, x.Pos())
 	return "tolower(" + trimParens(e.value(x)) + ")"
+}
+
+// asciiFold lower-cases the ASCII letters of s and nothing else.
+func asciiFold(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// foldRegex quotes s for a regular expression that matches it with ASCII
+// letters in either case: an explicit class per letter ([Rr]), because
+// (?i) folds by Unicode in RE2 and in Java's UNICODE_CASE mode (s then
+// also matches ſ, U+017F, and k the Kelvin sign), which KQL does not.
+func foldRegex(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case 'a' <= r && r <= 'z':
+			b.WriteString("[" + string(r-'a'+'A') + string(r) + "]")
+		case 'A' <= r && r <= 'Z':
+			b.WriteString("[" + string(r) + string(r-'A'+'a') + "]")
+		default:
+			b.WriteString(quoteRegex(string(r)))
+		}
+	}
+	return b.String()
 }
 
 // match writes contains, startswith, endswith and has, true where the
@@ -112,21 +146,25 @@ func (e *emitter) match(x *plan.StringMatch, yes bool) string {
 		e.unsupported(x.Pos(), "%s with a pattern that is not a constant string", x.Op)
 		return "true"
 	}
-	fold := !x.CaseSensitive && hasLetter(p)
+	fold := !x.CaseSensitive && hasASCIILetter(p)
+	q := quoteRegex(p)
+	if fold {
+		q = foldRegex(p)
+	}
 	var pat string
 	switch x.Op {
 	case plan.Contains:
 		if !fold {
 			pat = strLit(p)
 		} else {
-			pat = "/(?i)" + quoteRegex(p) + "/"
+			pat = "/" + q + "/"
 		}
 	case plan.StartsWith:
-		pat = "/" + flags(fold) + "^" + quoteRegex(p) + "/"
+		pat = "/^" + q + "/"
 	case plan.EndsWith:
-		pat = "/" + flags(fold) + quoteRegex(p) + "$/"
+		pat = "/" + q + "$/"
 	case plan.Has:
-		pat = "/" + flags(fold) + "(^|[^0-9A-Za-z])" + quoteRegex(p) + "([^0-9A-Za-z]|$)/"
+		pat = "/(^|[^0-9A-Za-z])" + q + "([^0-9A-Za-z]|$)/"
 	default:
 		e.unsupported(x.Pos(), "string operator %s", x.Op)
 		return "true"
@@ -138,16 +176,9 @@ func (e *emitter) match(x *plan.StringMatch, yes bool) string {
 	return wrap(e.value(x.X)) + op + pat
 }
 
-func flags(fold bool) string {
-	if fold {
-		return "(?i)"
-	}
-	return ""
-}
-
-func hasLetter(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) {
+func hasASCIILetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; 'a' <= c && c <= 'z' {
 			return true
 		}
 	}

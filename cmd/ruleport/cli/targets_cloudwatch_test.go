@@ -32,7 +32,8 @@ func TestCloudWatchTargets(t *testing.T) {
 		t.Errorf("the query does not start with the scan:\n%s", query)
 	}
 	// Where the seed's notes fall, worked out from the seed YAML: the table
-	// name at 20:3; toint( of core at 31:162 and of corThread at 31:253
+	// name at 20:3; EventName of the =~ at 22:11 (line 22 is
+	// "  | where EventName =~ ..."); toint( of core at 31:162 and of corThread at 31:253
 	// (line 31 is the long extend); "*" of core * corThread at 35:36;
 	// tostring( at 36:60; summarize at 42:5; the first TimeGenerated
 	// (min(TimeGenerated)) at 42:26.
@@ -48,6 +49,7 @@ func TestCloudWatchTargets(t *testing.T) {
 	want := []string{
 		"seed.yaml:20:3: warning: delivery-time",
 		"seed.yaml:20:3: warning: row-limit",
+		"seed.yaml:22:11: warning: case-fold",
 		"seed.yaml:31:162: warning: toint-floor",
 		"seed.yaml:31:253: warning: toint-floor",
 		"seed.yaml:35:36: warning: double-arith",

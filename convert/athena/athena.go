@@ -39,9 +39,11 @@
 // Known differences from KQL, each where no Trino function says otherwise:
 // Resources read as text (tostring, output) has the table's lower-case
 // keys (arn, accountid, type), not CloudTrail's (ARN, accountId); a
-// dynamic number read as text is json_extract_scalar's spelling of it
-// (4.0 stays "4.0"); dynamic output columns are JSON text; parse_json of
-// text that is not JSON, used as a whole value, is CAST(text AS JSON).
+// dynamic number read as text is spelt as json_parse writes it back, Java's
+// way (4.0 stays "4.0", 1e2 becomes "100.0"); dynamic output columns are
+// JSON text, and an object's keys come out sorted (json_parse orders map
+// entries by key); parse_json of text that is not JSON, used as a whole
+// value, is CAST(text AS JSON).
 package athena
 
 import (

@@ -104,12 +104,15 @@ var macros = []string{
 	// also keeps trailing empty strings.
 	`CREATE OR REPLACE MACRO regexp_split(s, pattern) AS regexp_split_to_array(s, pattern)`,
 
-	// json_parse(string): validated JSON, compact (json_parse('[1, 2, 3]')
-	// is JSON '[1,2,3]'); invalid text is an error, NULL under TRY. DuckDB's
-	// builtin json_extract(s, '$') does both. (DuckDB's own json(x) is a
-	// macro over json_extract by name, so after the override below it would
-	// mean Trino's json_extract; Trino has no json() for SQL to call.)
-	`CREATE OR REPLACE MACRO json_parse(s) AS system.main.json_extract(s, '$')`,
+	// json_parse(string): the value, canonical as Trino writes it back (the
+	// last of duplicate keys, keys sorted, numbers as Java writes them;
+	// jsonparse.go); invalid text is an error, NULL under TRY. DuckDB's
+	// json_extract(s, '$') validates but keeps duplicate keys, which the
+	// extractor then reads first-match. The result is the canonical text
+	// as JSON. (DuckDB's own json(x) is a macro over json_extract by name,
+	// so after the override below it would mean Trino's json_extract; Trino
+	// has no json() for SQL to call.)
+	`CREATE OR REPLACE MACRO json_parse(s) AS CAST(__trino_json_parse(CAST(s AS VARCHAR)) AS JSON)`,
 
 	// json_format(json): the JSON text of a JSON value.
 	`CREATE OR REPLACE MACRO json_format(j) AS CAST(j AS VARCHAR)`,

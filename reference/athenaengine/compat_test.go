@@ -219,8 +219,21 @@ var compatJSONCases = []compatCase{
 	// prints it back.
 	{"doc json_parse", `json_format(json_parse('[1, 2, 3]'))`, "[1,2,3]", ""},
 	{"doc json_parse string", `json_format(json_parse('"abc"'))`, `"abc"`, ""},
-	{"json_parse invalid", `json_parse('{"a":1')`, nil, "Malformed JSON"},
+	// JsonFunctions.jsonParse: INVALID_FUNCTION_ARGUMENT "Cannot convert
+	// value to JSON: '...'".
+	{"json_parse invalid", `json_parse('{"a":1')`, nil, "Cannot convert value to JSON"},
 	{"try json_parse invalid", `try(json_parse('{"a":1')) IS NULL`, true, ""},
+	{"json_parse trailing text", `try(json_parse('{"a":1} x')) IS NULL`, true, ""},
+	// jsonParse reads into Java maps (a duplicate key's later value
+	// replaces the earlier one) and writes with ORDER_MAP_ENTRIES_BY_KEYS:
+	// worked out from that code, see jsonparse.go.
+	{"json_parse last duplicate wins", `json_extract_scalar(json_parse('{"a":1,"a":2}'), '$.a')`, "2", ""},
+	{"json_parse nested duplicate", `json_extract_scalar(json_parse('{"i":[{"c":{"n":4,"n":8}}]}'), '$.i[0].c.n')`, "8", ""},
+	{"json_parse sorts keys", `json_format(json_parse('{"b":1,"a":{"d":true,"c":null}}'))`, `{"a":{"c":null,"d":true},"b":1}`, ""},
+	// Doubles as Double.toString writes them: 1e2 is 100.0, 4.70 is 4.7,
+	// 1e10 is 1.0E10, 0.0001 is 1.0E-4; integers keep their digits.
+	{"json_parse numbers", `json_format(json_parse('[1e2,4.70,1e10,0.0001,-0,12345678901234567890,-2.5]'))`,
+		`[100.0,4.7,1.0E10,1.0E-4,0,12345678901234567890,-2.5]`, ""},
 }
 
 func TestCompatJSON(t *testing.T) { runCompat(t, Options{}, compatJSONCases) }

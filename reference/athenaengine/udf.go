@@ -53,6 +53,8 @@ var goFuncs = []goFunc{
 		jsonFunc(extractScalar)},
 	{"__trino_json_extract", []duckdb.Type{duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
 		jsonFunc(extractJSON)},
+	{"__trino_json_parse", []duckdb.Type{duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
+		func(args []driver.Value) (any, error) { return jsonParse(args[0].(string)) }},
 	{"__trino_from_iso8601_timestamp", []duckdb.Type{duckdb.TYPE_VARCHAR}, duckdb.TYPE_TIMESTAMP_TZ,
 		func(args []driver.Value) (any, error) {
 			t, err := parseISO8601(args[0].(string))

@@ -18,14 +18,23 @@ import (
 )
 
 // field walks an object path in a record: every step must be an object,
-// and the first occurrence of a key counts (as gjson's lookups do). It
-// returns a Result that does not exist when the path breaks.
+// and the last occurrence of a key counts, as in the AWSCloudTrail
+// projection and KQL's parse_json (docs/ARCHITECTURE.md, Decisions:
+// duplicate keys). It returns a Result that does not exist when the path
+// breaks.
 func field(v gjson.Result, path ...string) gjson.Result {
 	for _, key := range path {
 		if !v.IsObject() {
 			return gjson.Result{}
 		}
-		v = v.Get(gjson.Escape(key))
+		var last gjson.Result
+		v.ForEach(func(k, val gjson.Result) bool {
+			if k.Str == key {
+				last = val
+			}
+			return true
+		})
+		v = last
 	}
 	return v
 }

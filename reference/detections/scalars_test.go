@@ -76,9 +76,10 @@ func TestParseJSONColumn(t *testing.T) {
 		{`{"f":" "}`, ``},
 		{`{"f":null}`, ``},
 		{`{}`, ``},
-		{`{"f":"\"{\\\"a\\\":4}\""}`, ``}, // JSON text of a string: a dynamic string
-		{`{"f":[{"a":5}]}`, ``},           // an array has no members
-		{`{"f":{"a":6,"a":7}}`, `6`},      // first key wins, as in the projection
+		{`{"f":"\"{\\\"a\\\":4}\""}`, ``},  // JSON text of a string: a dynamic string
+		{`{"f":[{"a":5}]}`, ``},            // an array has no members
+		{`{"f":{"a":6,"a":7}}`, `7`},       // the last key counts (Decisions), as in the projection
+		{`{"f":"{\"a\":6,\"a\":8}"}`, `8`}, // also in text that parse_json reads
 	}
 	for _, tt := range tests {
 		got := member(parseJSONColumn(gjson.Get(tt.record, "f")), "a").Raw

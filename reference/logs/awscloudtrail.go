@@ -123,8 +123,13 @@ func indexColumns(cols []Column) map[string]int {
 //   - bool columns: true or false for JSON booleans and for the strings
 //     "true" and "false" in any letter case, else nil.
 //
-// When a key appears twice in one object, the first one counts, as it
-// does for gjson lookups. The error says why raw is not a JSON object.
+// When a key appears twice in one object, the last one counts, as in
+// every other projection: Trino's JSON table reader decodes the field
+// again (athena.go), and JSON parsers that build maps (Jackson,
+// System.Text.Json's property lookup, JavaScript's JSON.parse) keep the
+// last value (docs/ARCHITECTURE.md, Decisions). An object value replaces
+// the earlier one whole: no field of the first leaks into the row. The
+// error says why raw is not a JSON object.
 func ToAWSCloudTrail(raw []byte) ([]any, error) {
 	if err := checkObject(raw); err != nil {
 		return nil, err
@@ -136,8 +141,8 @@ func ToAWSCloudTrail(raw []byte) ([]any, error) {
 		}
 	}
 	row[AWSCloudTrailIndex["Type"]] = awsCloudTrailType
-	seen := make([]bool, awsCloudTrailNodes)
-	fill(row, seen, gjson.ParseBytes(raw), awsCloudTrailTree)
+	last := make([]gjson.Result, awsCloudTrailNodes)
+	fill(row, last, gjson.ParseBytes(raw), awsCloudTrailTree)
 	return row, nil
 }
 
@@ -160,9 +165,10 @@ func checkObject(raw []byte) error {
 // node is one key of the source tree: a column (col >= 0) or an object
 // whose keys lead to columns.
 type node struct {
-	id   int // index into the per-row seen slice
-	col  int
-	keys map[string]*node
+	id       int // index into the per-row scratch slice
+	col      int
+	keys     map[string]*node
+	children []*node // keys' nodes in a fixed order
 }
 
 func buildTree(cols []Column) (*node, int) {
@@ -183,6 +189,7 @@ func buildTree(cols []Column) (*node, int) {
 					next.keys = map[string]*node{}
 				}
 				cur.keys[key] = next
+				cur.children = append(cur.children, next)
 			}
 			cur = next
 		}
@@ -192,22 +199,27 @@ func buildTree(cols []Column) (*node, int) {
 }
 
 // fill walks one object of the record and sets the columns its keys lead
-// to. Only the first occurrence of a key is used.
-func fill(row []any, seen []bool, obj gjson.Result, n *node) {
+// to. A key's last occurrence is the one used: the first pass notes it in
+// last (indexed by node id), the second fills from it.
+func fill(row []any, last []gjson.Result, obj gjson.Result, n *node) {
 	obj.ForEach(func(k, v gjson.Result) bool {
-		child := n.keys[k.Str]
-		if child == nil || seen[child.id] {
-			return true
+		if child := n.keys[k.Str]; child != nil {
+			last[child.id] = v
 		}
-		seen[child.id] = true
+		return true
+	})
+	for _, child := range n.children {
+		v := last[child.id]
+		if !v.Exists() {
+			continue
+		}
 		switch {
 		case child.col >= 0:
 			row[child.col] = convert(v, AWSCloudTrailColumns[child.col].Type)
 		case v.IsObject():
-			fill(row, seen, v, child)
+			fill(row, last, v, child)
 		}
-		return true
-	})
+	}
 }
 
 // convert turns one field's value into a column value of type typ.
@@ -291,7 +303,13 @@ func compact(raw string) string {
 // a space that Panther's test records use ("2024-12-16 18:41:07.000000000",
 // with or without fraction and trailing Z), read as UTC.
 func EventTime(raw []byte) (time.Time, bool) {
-	v := gjson.GetBytes(raw, "eventTime")
+	var v gjson.Result
+	gjson.ParseBytes(raw).ForEach(func(k, val gjson.Result) bool {
+		if k.Str == "eventTime" {
+			v = val // the last occurrence counts, as in ToAWSCloudTrail
+		}
+		return true
+	})
 	if v.Type != gjson.String {
 		return time.Time{}, false
 	}

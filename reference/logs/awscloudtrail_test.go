@@ -152,10 +152,14 @@ func TestToAWSCloudTrail(t *testing.T) {
 			"userIdentity": {"sessionContext": {"attributes": {"creationDate": "redacted"}}}}`,
 		want: rowWith(map[string]any{"TimeGenerated": utc("2024-12-16T18:41:07Z")}),
 	}, {
-		name: "a key written twice: the first counts, for plain fields and for objects",
-		raw: `{"eventName": "A", "eventName": "B", "userIdentity": {"type": "X"},
-			"userIdentity": {"type": "Y", "arn": "arn:second"}}`,
-		want: rowWith(map[string]any{"EventName": "A", "UserIdentityType": "X"}),
+		name: "a key written twice: the last counts, for plain fields and for objects, whole",
+		raw: `{"eventName": "A", "eventName": "B", "userIdentity": {"type": "X", "userName": "first"},
+			"userIdentity": {"type": "Y", "arn": "arn:second"}, "errorMessage": "x", "errorMessage": null}`,
+		want: rowWith(map[string]any{"EventName": "B", "UserIdentityType": "Y", "UserIdentityArn": "arn:second"}),
+	}, {
+		name: "a key written twice inside an object: the last counts",
+		raw:  `{"userIdentity": {"userName": "first", "userName": "second"}}`,
+		want: rowWith(map[string]any{"UserIdentityUserName": "second"}),
 	}, {
 		name: "userIdentity that is not an object fills nothing",
 		raw:  `{"userIdentity": "arn:aws:iam::111122223333:user/x", "tlsDetails": [1]}`,
@@ -226,6 +230,9 @@ func TestEventTime(t *testing.T) {
 		{`{"eventTime":null}`, time.Time{}},
 		{`{}`, time.Time{}},
 		{`{"x":{"eventTime":"2026-03-02T01:00:00Z"}}`, time.Time{}}, // only the top-level field
+		// A key written twice: the last counts (Decisions).
+		{`{"eventTime":"2026-03-02T01:00:00Z","eventTime":"2026-03-02T05:00:00Z"}`, utc("2026-03-02T05:00:00Z")},
+		{`{"eventTime":"2026-03-02T01:00:00Z","eventTime":null}`, time.Time{}},
 	}
 	for _, tt := range tests {
 		got, ok := EventTime([]byte(tt.raw))

@@ -325,6 +325,15 @@ func (e *emitter) arith(x *plan.Arith) string {
 // toward zero, which CAST does not do (CAST(2.56 AS integer) rounds to 3),
 // so the value goes through truncate; TRY_CAST makes an out-of-range or
 // non-numeric value NULL, as in KQL.
+//
+// Text converts when it is numeric text as docs/ARCHITECTURE.md decides
+// (Decisions, toint): optional white space (tab to CR, space) around an
+// optional sign, digits with an optional fraction, an optional exponent.
+// Trino's CAST to double would take more (Java's Double.parseDouble also
+// reads "4d", hexadecimal "0x1p3" and other control characters as white
+// space), so the text is first matched against numericText. A dynamic
+// value's text cannot tell the JSON boolean true from the string "true",
+// which KQL converts to 1 and null: json_format of the JSON value can.
 func (e *emitter) toInt(x *plan.ToInt) string {
 	typ := "integer"
 	if x.Bits == 64 {
@@ -339,13 +348,24 @@ func (e *emitter) toInt(x *plan.ToInt) string {
 	case plan.Bool:
 		return "CASE WHEN " + v + " THEN 1 WHEN NOT " + v + " THEN 0 END"
 	}
-	t := e.text(x.X)
+	t := "regexp_extract(" + e.text(x.X) + ", " + stringLit(numericText) + ")"
+	n := "TRY_CAST(truncate(TRY_CAST(" + t + " AS double)) AS integer)"
 	if x.Bits == 64 {
 		// Exact for integer text beyond a double's 53 bits.
-		return "COALESCE(TRY_CAST(" + t + " AS bigint), TRY_CAST(truncate(TRY_CAST(" + t + " AS double)) AS bigint))"
+		n = "COALESCE(TRY_CAST(" + t + " AS bigint), TRY_CAST(truncate(TRY_CAST(" + t + " AS double)) AS bigint))"
 	}
-	return "TRY_CAST(truncate(TRY_CAST(" + t + " AS double)) AS integer)"
+	if x.X.Type() != plan.Dynamic {
+		return n
+	}
+	return "CASE json_format(" + e.dynJSON(x.X) + ") WHEN 'true' THEN 1 WHEN 'false' THEN 0 ELSE " + n + " END"
 }
+
+// numericText matches the text toint and tolong read as a number
+// (docs/ARCHITECTURE.md, Decisions: toint): the shape .NET's
+// NumberStyles.Float accepts. ^ and $ hold for the whole text in RE2 and
+// in Trino's Joni with Java syntax (single-line); a final newline, which
+// Java's $ would step over, is white space here anyway.
+const numericText = `^[\t-\r ]*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?[\t-\r ]*$`
 
 // fromDynamic reads a dynamic value as a scalar type.
 func (e *emitter) fromDynamic(x *plan.FromDynamic) string {

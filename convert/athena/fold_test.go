@@ -9,29 +9,47 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ruleport/ruleport/convert/athena"
+	"github.com/ruleport/ruleport/reference/alerts"
 	"github.com/ruleport/ruleport/reference/athenaengine"
 	"github.com/ruleport/ruleport/reference/logs"
 )
 
-// runQuery emits the SQL of a one-query rule (no window) and runs it on
-// the Athena engine over one record per eventName in names; it returns
-// the eventNames of the rows the query keeps, in input order.
-func runQuery(t *testing.T, query string, names []string) []string {
+// emitQuery emits the SQL of a one-query rule, with no window.
+func emitQuery(t *testing.T, query string) string {
 	t.Helper()
-	rule := "id: 00000000-0000-0000-0000-000000000001\nname: fold\nseverity: Low\nqueryFrequency: 1h\nqueryPeriod: 1h\n" +
+	rule := "id: 00000000-0000-0000-0000-000000000001\nname: q\nseverity: Low\nqueryFrequency: 1h\nqueryPeriod: 1h\n" +
 		"triggerOperator: gt\ntriggerThreshold: 0\nquery: |\n  " + strings.ReplaceAll(query, "\n", "\n  ") + "\n"
-	sql, _, diags := compile("fold.yaml", []byte(rule), athena.Options{}, false)
+	sql, _, diags := compile("q.yaml", []byte(rule), athena.Options{}, false)
 	mustNotErr(t, query, diags)
-	var recs [][]byte
-	for i, n := range names {
-		recs = append(recs, []byte(fmt.Sprintf(`{"eventTime":"2026-03-02T01:00:%02dZ","eventName":%q}`, i, n)))
+	return sql
+}
+
+// runRecords runs the SQL of a one-query rule on the Athena engine.
+func runRecords(t *testing.T, query string, recs []string) alerts.Table {
+	t.Helper()
+	sql := emitQuery(t, query)
+	src := &logs.SliceSource{}
+	for _, r := range recs {
+		src.Records = append(src.Records, []byte(r))
 	}
-	got, err := athenaengine.Run(context.Background(), sql, &logs.SliceSource{Records: recs})
+	got, err := athenaengine.Run(context.Background(), sql, src)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, sql)
 	}
+	return got
+}
+
+// runQuery runs a one-query rule over one record per eventName in names;
+// it returns the eventNames of the rows the query keeps (its first output
+// column), in input order.
+func runQuery(t *testing.T, query string, names []string) []string {
+	t.Helper()
+	var recs []string
+	for i, n := range names {
+		recs = append(recs, fmt.Sprintf(`{"eventTime":"2026-03-02T01:00:%02dZ","eventName":%q}`, i, n))
+	}
 	kept := map[string]bool{}
-	for _, row := range got.Rows {
+	for _, row := range runRecords(t, query, recs).Rows {
 		kept[row[0].(string)] = true
 	}
 	var out []string

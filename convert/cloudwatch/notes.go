@@ -86,7 +86,8 @@ var noteInputs = map[string]string{
 	NoteToIntFloor: "emitted as floor(x), which equals toint(x) for numbers and numeric text from 0 " +
 		"to 2147483647; a negative fraction rounds down (toint(-4.7) is -4, floor gives -5), a value " +
 		"beyond 32 bits stays a number where KQL gives null, and text such as \"4.5\" counts as a " +
-		"number only if Logs Insights reads numeric text in floor (not documented; ruleport's engine does)",
+		"number only if Logs Insights reads numeric text in floor (not documented; ruleport's engine does, " +
+		"but not with white space around it, which KQL allows: \" 4\")",
 	NoteDoubleArith: "Logs Insights numbers are doubles: integer results beyond 2^53 lose precision " +
 		"and KQL's 64-bit overflow does not happen",
 	NoteDynamicScalar: "a value read from JSON keeps its JSON type in Logs Insights: a boolean is 1 or 0 " +

@@ -114,9 +114,9 @@ func element(d gjson.Result, i int) gjson.Result {
 // toint is KQL's toint() of a dynamic value, as the Decisions fix it: an
 // integer converts if it fits in 32 bits; a real is truncated toward zero
 // (learn.microsoft.com/kusto/query/toint-function: toint(2.3) is 2); a
-// string is read as an integer or decimal number and then converted the
-// same way; true is 1 and false 0; anything else, and any value out of
-// the 32-bit range, is null (ok false).
+// string is read as a number when it is numeric text (isNumericText) and
+// then converted the same way; true is 1 and false 0; anything else, and
+// any value out of the 32-bit range, is null (ok false).
 func toint(v gjson.Result) (int64, bool) {
 	switch v.Type {
 	case gjson.True:
@@ -126,10 +126,11 @@ func toint(v gjson.Result) (int64, bool) {
 	case gjson.Number:
 		return numberToInt(v.Raw)
 	case gjson.String:
-		if !isDecimal(v.Str) {
+		s := strings.Trim(v.Str, numberSpace)
+		if !isNumericText(s) {
 			return 0, false
 		}
-		return numberToInt(v.Str)
+		return numberToInt(strings.TrimPrefix(s, "+"))
 	}
 	return 0, false
 }
@@ -159,26 +160,48 @@ func isRangeErr(err error) bool {
 	return ok && ne.Err == strconv.ErrRange
 }
 
-// isDecimal reports whether s is an optionally signed integer or decimal
-// number: digits with at most one '.', at least one digit, no exponent and
-// no white space. What toint accepts beyond "123" is not documented; this
-// is the Decisions' reading ("4" and "4.5" convert), kept narrow.
-func isDecimal(s string) bool {
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		s = s[1:]
+// numberSpace is the white space a numeric text may have around it: what
+// .NET's NumberStyles.AllowLeadingWhite and AllowTrailingWhite allow
+// (U+0009 to U+000D and U+0020), no other space.
+const numberSpace = "\t\n\v\f\r "
+
+// isNumericText reports whether s, its white space trimmed, is numeric
+// text as the Decisions define it for toint: an optional sign, digits with
+// an optional fraction (or a fraction alone), an optional exponent. It is
+// the shape of .NET's NumberStyles.Float; Microsoft's docs only show
+// toint("123"), so the choice is written down in docs/ARCHITECTURE.md.
+// Hexadecimal, "Infinity", "NaN", thousands separators and other spaces
+// are not numbers.
+func isNumericText(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
 	}
-	digits, dots := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			digits++
-		case c == '.':
-			dots++
-		default:
+	digits := func() int {
+		n := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			n++
+		}
+		return n
+	}
+	n := digits()
+	if i < len(s) && s[i] == '.' {
+		i++
+		n += digits()
+	}
+	if n == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
 			return false
 		}
 	}
-	return digits > 0 && dots <= 1
+	return i == len(s)
 }
 
 // equalsFold is KQL's =~. Microsoft's page for it says case-insensitive

@@ -42,9 +42,23 @@ func TestToint(t *testing.T) {
 		{`false`, res{0, true}},
 		{`null`, null},
 		{`""`, null},
-		{`" 4"`, null}, // white space: not a number in this reading
+		// Numeric text is NumberStyles.Float's shape (Decisions): white
+		// space U+0009..U+000D and space around it, an exponent allowed.
+		{`" 4"`, res{4, true}},
+		{`"\t-4.5\n"`, res{-4, true}},
+		{`"1e2"`, res{100, true}},
+		{`"1E-2"`, res{0, true}},
+		{`".5"`, res{0, true}},
+		{`"4."`, res{4, true}},
+		{`"+4"`, res{4, true}},
+		{`"1e400"`, null},   // beyond float64
+		{`"\u00a04"`, null}, // no-break space is not number white space
+		{`"4d"`, null},      // Java's double suffix
+		{`"0x10"`, null},
+		{`"Infinity"`, null},
+		{`"1,000"`, null},
+		{`"1e"`, null},
 		{`"4x"`, null},
-		{`"1e2"`, null}, // strings take integers and decimals only
 		{`"."`, null},
 		{`"4.5.6"`, null},
 		{`[4]`, null},

@@ -85,7 +85,10 @@ func toStringValue(v any) string {
 // spaces ignored. It reports whether the text is an integer (no fraction or
 // exponent) and, if so, its exact value.
 func parseNumber(s string) (f float64, i int64, isInt, ok bool) {
-	s = strings.TrimSpace(s)
+	// White space as .NET's NumberStyles.AllowLeadingWhite and
+	// AllowTrailingWhite take it: U+0009..U+000D and space, not Unicode's
+	// other spaces (ARCHITECTURE.md Decisions, toint).
+	s = strings.Trim(s, "\t\n\v\f\r ")
 	if !isDecimal(s) {
 		return 0, 0, false, false
 	}

@@ -17,18 +17,22 @@ func TestToInt(t *testing.T) {
 		in   any
 		want any
 	}{
-		{"123", int32(123)}, // toint page example
-		{2.3, int32(2)},     // toint page example
-		{4.7, int32(4)},     // Decisions: truncates toward zero
-		{-4.7, int32(-4)},   // Decisions
-		{"4", int32(4)},     // Decisions
-		{"4.5", int32(4)},   // Decisions
-		{"4.0", int32(4)},   // parsed as a number, then truncated
-		{" 7 ", int32(7)},   // surrounding spaces, as .NET's parsers allow
-		{"", nil},           // Decisions: empty string is null
-		{"abc", nil},        // Decisions: non-numeric is null
-		{"0x10", nil},       // not a decimal number
-		{"inf", nil},        // not a decimal number
+		{"123", int32(123)},     // toint page example
+		{2.3, int32(2)},         // toint page example
+		{4.7, int32(4)},         // Decisions: truncates toward zero
+		{-4.7, int32(-4)},       // Decisions
+		{"4", int32(4)},         // Decisions
+		{"4.5", int32(4)},       // Decisions
+		{"4.0", int32(4)},       // parsed as a number, then truncated
+		{" 7 ", int32(7)},       // surrounding spaces, as .NET's parsers allow
+		{"\t-4.5\n", int32(-4)}, // Decisions: U+0009..U+000D are white space too
+		{"\u00a07", nil},        // Decisions: a no-break space is not
+		{"\u20037", nil},        // nor an em space
+		{"1e2", int32(100)},     // Decisions: an exponent is numeric text
+		{"", nil},               // Decisions: empty string is null
+		{"abc", nil},            // Decisions: non-numeric is null
+		{"0x10", nil},           // not a decimal number
+		{"inf", nil},            // not a decimal number
 		{int64(2147483647), int32(2147483647)},
 		{int64(2147483648), nil},    // Decisions: outside 32 bits is null
 		{"2147483648", nil},         // the same through a string

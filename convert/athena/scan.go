@@ -49,7 +49,7 @@ func (e *emitter) source(c *plan.ScanColumn) string {
 	case plan.String:
 		return "COALESCE(" + path + ", '')"
 	case plan.Datetime:
-		return "try(from_iso8601_timestamp(" + path + "))"
+		return eventTimeSQL(path)
 	case plan.Bool:
 		return "CASE lower(" + path + ") WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END"
 	case plan.Int, plan.Long:
@@ -60,6 +60,28 @@ func (e *emitter) source(c *plan.ScanColumn) string {
 	e.unsupported(c.Pos, "column %s of type %s", c.Name, c.Type)
 	return "NULL"
 }
+
+// eventTimeSQL reads a datetime field's text as docs/ARCHITECTURE.md
+// decides for TimeGenerated: RFC 3339 (a "T", seconds, any fraction, "Z"
+// or an offset hh:mm), or the same with a space for the "T" and the zone
+// optional (Panther's "2024-12-16 18:41:07.000000000"), read as UTC; any
+// other text is a null time. from_iso8601_timestamp alone reads Joda's
+// wider ISO 8601 grammar ("2026-03-02", "2026-03-02T01", "2026-W10",
+// "t" for "T", offsets without a colon) and not the space form; the
+// regular expression admits exactly the decided forms, and the space
+// becomes a "T", which without a zone reads in the session's zone, UTC in
+// Athena. A text of the right shape that is not a date (February 30) is
+// refused by Joda, under try a null, as the decision has it. Known
+// difference: from_iso8601_timestamp keeps milliseconds (timestamp(3)),
+// KQL's datetime 100-nanosecond ticks.
+func eventTimeSQL(path string) string {
+	return "CASE WHEN regexp_like(" + path + ", " + stringLit(eventTimeText) + ") THEN try(from_iso8601_timestamp(replace(" +
+		path + ", ' ', 'T'))) END"
+}
+
+// eventTimeText is the shape eventTimeSQL accepts.
+const eventTimeText = `^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})` +
+	`| [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?)$`
 
 // emptyValue is what KQL holds for a column without data: "" for a
 // string, null otherwise.
@@ -79,7 +101,7 @@ func (e *emitter) window() []string {
 	}
 	end := e.windowEnd
 	start := end + " - " + intervalLit(e.opt.Period)
-	eventTime := "try(from_iso8601_timestamp(eventtime))"
+	eventTime := eventTimeSQL("eventtime")
 	return []string{
 		fmt.Sprintf(`"%s" BETWEEN date_format(%s, '%%Y/%%m/%%d') AND date_format(%s + INTERVAL '1' DAY, '%%Y/%%m/%%d')`,
 			PartitionColumn, start, end),

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/tidwall/gjson"
 )
@@ -288,18 +287,16 @@ func athenaKindOf(v gjson.Result) string {
 	return "boolean"
 }
 
-// athenaPartitionOf returns the yyyy/MM/dd partition of an eventtime value.
+// athenaPartitionOf returns the yyyy/MM/dd partition of an eventtime value,
+// the UTC day of the time EventTime reads from it.
 func athenaPartitionOf(eventTime any) any {
 	s, ok := eventTime.(string)
 	if !ok {
 		return nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		t, err = time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.UTC)
-	}
-	if err != nil {
+	t, ok := parseTime(s)
+	if !ok {
 		return nil
 	}
-	return t.UTC().Format("2006/01/02")
+	return t.Format("2006/01/02")
 }

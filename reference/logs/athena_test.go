@@ -78,6 +78,10 @@ func TestToAthenaValues(t *testing.T) {
 		// 23:30 at -02:00 is 01:30 UTC the next day.
 		{"partition after offset", `{"eventTime":"2026-03-02T23:30:00-02:00"}`, "timestamp", "2026/03/03"},
 		{"partition of space form", `{"eventTime":"2024-12-16 18:41:07.000000000"}`, "timestamp", "2024/12/16"},
+		// The partition follows EventTime's reading: the space form with a
+		// zone is a time, RFC 3339 without one is not.
+		{"partition of space form with offset", `{"eventTime":"2024-12-16 23:41:07-01:00"}`, "timestamp", "2024/12/17"},
+		{"no partition without a zone", `{"eventTime":"2026-03-02T01:00:00"}`, "timestamp", nil},
 		{"partition year end", `{"eventTime":"2025-12-31T23:59:59Z"}`, "timestamp", "2025/12/31"},
 		{"no partition without time", `{}`, "timestamp", nil},
 		{"no partition for date only", `{"eventTime":"2026-03-02"}`, "timestamp", nil},

@@ -136,16 +136,19 @@ func ToLogEvent(rec Record) (LogEvent, error) {
 		return LogEvent{}, fmt.Errorf("%s: record is not a JSON object", logEventWhere(rec))
 	}
 	var account, region string
+	// A key written twice counts by its last value (Decisions), null too.
 	root.ForEach(func(key, value gjson.Result) bool {
+		str := ""
 		if value.Type == gjson.String {
-			switch key.Str {
-			case "eventTime":
-				ev.Timestamp = logEventParseTime(value.Str)
-			case "recipientAccountId":
-				account = value.Str
-			case "awsRegion":
-				region = value.Str
-			}
+			str = value.Str
+		}
+		switch key.Str {
+		case "eventTime":
+			ev.Timestamp = logEventParseTime(str)
+		case "recipientAccountId":
+			account = str
+		case "awsRegion":
+			region = str
 		}
 		return true
 	})
@@ -209,14 +212,9 @@ func logEventLeaf(ev *LogEvent, name string, v any) {
 }
 
 // logEventParseTime reads eventTime as docs/ARCHITECTURE.md decides for
-// TimeGenerated: RFC 3339, or "2024-12-16 18:41:07.000000000" as UTC;
-// anything else is the zero time.
+// TimeGenerated (parseTime, which EventTime uses): RFC 3339, or the form
+// with a space read as UTC; anything else is the zero time.
 func logEventParseTime(s string) time.Time {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC()
-	}
-	if t, err := time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.UTC); err == nil {
-		return t
-	}
-	return time.Time{}
+	t, _ := parseTime(s)
+	return t
 }

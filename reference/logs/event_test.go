@@ -54,6 +54,13 @@ func TestToLogEventTimestamp(t *testing.T) {
 		{"offset moves to utc", `"2026-03-02T01:00:00-02:00"`, time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)},
 		// The form Panther's test events carry (shared/cloudtrail README).
 		{"space form read as utc", `"2024-12-16 18:41:07.000000000"`, time.Date(2024, 12, 16, 18, 41, 7, 0, time.UTC)},
+		// The space form with a zone, which TimeGenerated reads (EventTime).
+		{"space form with Z", `"2024-12-16 18:41:07Z"`, time.Date(2024, 12, 16, 18, 41, 7, 0, time.UTC)},
+		{"space form with offset", `"2024-12-16 18:41:07+01:00"`, time.Date(2024, 12, 16, 17, 41, 7, 0, time.UTC)},
+		{"rfc3339 needs a zone", `"2026-03-02T01:00:00"`, time.Time{}},
+		// A key written twice counts by its last value, null too.
+		{"last of two", `"2026-03-02T01:00:00Z","eventTime":"2026-03-02T05:00:00Z"`, time.Date(2026, 3, 2, 5, 0, 0, 0, time.UTC)},
+		{"last is null", `"2026-03-02T01:00:00Z","eventTime":null`, time.Time{}},
 		{"date only is unparseable", `"2026-03-02"`, time.Time{}},
 		{"number is not a time", `1700000000`, time.Time{}},
 		{"null", `null`, time.Time{}},

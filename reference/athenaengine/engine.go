@@ -66,6 +66,9 @@ type Options struct {
 type Engine struct {
 	db   *sql.DB
 	conn *sql.Conn
+	// warnings of the current run (Warnings), warnCount all of them.
+	warnings  []string
+	warnCount int
 }
 
 // New opens an in-memory database with no extension downloads
@@ -104,6 +107,7 @@ func (e *Engine) Close() error {
 // SQL comes back as a *SQLError with the line and column DuckDB points at,
 // when it points at one.
 func (e *Engine) Run(ctx context.Context, query string, src logs.Source) (alerts.Table, error) {
+	e.warnings, e.warnCount = nil, 0
 	if err := e.load(ctx, src); err != nil {
 		return alerts.Table{}, err
 	}

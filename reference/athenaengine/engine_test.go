@@ -192,3 +192,48 @@ func TestRunSourceError(t *testing.T) {
 		t.Errorf("error = %v, want the source's error", err)
 	}
 }
+
+// TestRunUnreadableShapes: a record whose struct or array column has
+// another JSON shape, which Athena fails the query on, is read with that
+// column NULL, the rest of the run goes on, and Warnings names it; a
+// later Run starts with no warnings.
+func TestRunUnreadableShapes(t *testing.T) {
+	e := newTestEngine(t, Options{})
+	src := records(
+		`{"eventName":"A","userIdentity":"root","resources":[{"ARN":"x"}]}`,
+		`{"eventName":"B","userIdentity":{"arn":"arn:b"},"resources":{"ARN":"y"}}`,
+	)
+	got, err := e.Run(context.Background(), `SELECT eventname, useridentity.arn, resources[1].arn AS r FROM cloudtrail_logs`, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]any{{"A", nil, "x"}, {"B", "arn:b", nil}}
+	if d := cmp.Diff(want, got.Rows); d != "" {
+		t.Errorf("rows (-want +got):\n%s", d)
+	}
+	wantWarn := []string{
+		"test.json:1: useridentity is a JSON string where the table declares a struct: Athena fails the query on this record (HIVE_BAD_DATA); read as NULL",
+		"test.json:2: resources is a JSON object where the table declares an array: Athena fails the query on this record (HIVE_BAD_DATA); read as NULL",
+	}
+	if d := cmp.Diff(wantWarn, e.Warnings()); d != "" {
+		t.Errorf("warnings (-want +got):\n%s", d)
+	}
+	if _, err := e.Run(context.Background(), `SELECT 1 AS one`, records(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if w := e.Warnings(); len(w) != 0 {
+		t.Errorf("a clean run kept warnings %v", w)
+	}
+	// 25 bad records: the first 20 are listed, then a count.
+	var bad []string
+	for i := 0; i < 25; i++ {
+		bad = append(bad, `{"userIdentity":1}`)
+	}
+	if _, err := e.Run(context.Background(), `SELECT 1 AS one`, records(bad...)); err != nil {
+		t.Fatal(err)
+	}
+	w := e.Warnings()
+	if len(w) != 21 || w[20] != "5 more records Athena would fail on" {
+		t.Errorf("got %d warnings ending %q, want 21 ending with the count of 5 more", len(w), w[len(w)-1])
+	}
+}

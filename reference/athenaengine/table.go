@@ -68,12 +68,12 @@ func (e *Engine) load(ctx context.Context, src logs.Source) error {
 		if err != nil {
 			return fmt.Errorf("athenaengine: appender: %w", err)
 		}
-		err = appendAll(ctx, app, src)
+		err = e.appendAll(ctx, app, src)
 		return errors.Join(err, app.Close())
 	})
 }
 
-func appendAll(ctx context.Context, app *duckdb.Appender, src logs.Source) error {
+func (e *Engine) appendAll(ctx context.Context, app *duckdb.Appender, src logs.Source) error {
 	vals := make([]driver.Value, len(logs.AthenaColumns))
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
@@ -92,6 +92,9 @@ func appendAll(ctx context.Context, app *duckdb.Appender, src logs.Source) error
 		if err != nil {
 			return fmt.Errorf("%s: %w", recordName(rec), err)
 		}
+		for _, u := range row.Unreadable {
+			e.warn(fmt.Sprintf("%s: %s: Athena fails the query on this record (HIVE_BAD_DATA); read as NULL", recordName(rec), u))
+		}
 		for i, v := range row.Values {
 			vals[i] = v
 		}
@@ -99,6 +102,30 @@ func appendAll(ctx context.Context, app *duckdb.Appender, src logs.Source) error
 			return fmt.Errorf("%s: athenaengine: append: %w", recordName(rec), err)
 		}
 	}
+}
+
+// maxWarnings bounds the warnings one run keeps: a log full of one bad
+// shape says so in a few lines.
+const maxWarnings = 20
+
+// warn records a warning of the current run.
+func (e *Engine) warn(w string) {
+	e.warnCount++
+	if len(e.warnings) < maxWarnings {
+		e.warnings = append(e.warnings, w)
+	}
+}
+
+// Warnings returns what the last Run read otherwise than Athena would: a
+// record whose struct or array column has another JSON shape, which Athena
+// fails the whole query on (logs.ToAthena reads it as NULL). At most 20
+// are listed, then a count of the rest.
+func (e *Engine) Warnings() []string {
+	out := append([]string(nil), e.warnings...)
+	if more := e.warnCount - len(e.warnings); more > 0 {
+		out = append(out, fmt.Sprintf("%d more records Athena would fail on", more))
+	}
+	return out
 }
 
 // recordName locates a record for an error message.

@@ -68,6 +68,10 @@ type Job struct {
 	// Insights leaves a missing field null where KQL has ""), so its
 	// results are compared with that equivalence.
 	NullEqualsEmpty bool
+	// Warnings are what the last Run read otherwise than the engine's
+	// platform would (Athena: a record it would fail the query on), one
+	// line each, "file:record: what".
+	Warnings []string
 
 	run func(ctx context.Context, src logs.Source) (alerts.Table, error)
 }
@@ -208,7 +212,9 @@ func (j *Job) prepareAthena() error {
 			return alerts.Table{}, err
 		}
 		defer e.Close()
-		return e.Run(ctx, sql, src)
+		t, err := e.Run(ctx, sql, src)
+		j.Warnings = e.Warnings()
+		return t, err
 	}
 	return nil
 }

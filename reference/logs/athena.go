@@ -17,7 +17,8 @@ import (
 //
 // How the reader treats each JSON value, with the source of each rule:
 //   - Column and struct field names match JSON keys case-insensitively:
-//     Trino's Hive JSON reader looks a key up lower-cased
+//     Trino's Hive JSON reader looks a key up lower-cased (Java's
+//     toLowerCase: javaLower)
 //     (trinodb/trino lib/trino-hive-formats/.../line/json/JsonDeserializer.java,
 //     RowDecoder.getFieldPosition), as Hive's struct inspectors do. So
 //     CloudTrail's "ARN" and "accountId" fill resources' arn and accountid.
@@ -45,7 +46,11 @@ import (
 //     both readings agree.
 //   - A struct or array column holding a scalar makes the record unreadable:
 //     Trino's reader fails with "Invalid JSON: start of object expected", and
-//     Athena fails the query (HIVE_BAD_DATA). ToAthena returns an error.
+//     Athena fails the query (HIVE_BAD_DATA). ToAthena reads the value as
+//     NULL instead and lists it in AthenaRow.Unreadable, for the caller to
+//     report: real CloudTrail never writes such a record, and one such
+//     record in a user's logs should not hide what the query does with the
+//     rest.
 //   - Keys the table does not declare are ignored.
 //
 // The partition column "timestamp" is not in the record: Athena reads it
@@ -149,6 +154,10 @@ func athenaColumns() []AthenaField {
 // shapes DuckDB's Go appender takes for VARCHAR, STRUCT and LIST columns.
 type AthenaRow struct {
 	Values []any
+	// Unreadable lists the values whose JSON shape the table cannot read
+	// ("useridentity is a JSON string where the table declares a struct"),
+	// each NULL in Values; see ToAthena.
+	Unreadable []string
 }
 
 // Get returns the value at a dotted path of lower-case column and field
@@ -177,6 +186,14 @@ func (r AthenaRow) Get(path string) any {
 // partition value is eventTime's UTC day as yyyy/MM/dd, NULL when eventTime
 // is absent or not a time (RFC 3339, or "2024-12-16 18:41:07.000000000" read
 // as UTC, the form docs/ARCHITECTURE.md accepts for TimeGenerated).
+//
+// A struct or array column (or a struct field, or an array element) whose
+// JSON value has another shape, such as "userIdentity": "root" or
+// "resources": {}, is NULL in the row and named in row.Unreadable: Athena
+// itself fails the whole query on such a record (HIVE_BAD_DATA), which
+// would leave ruleport nothing to compare; reading NULL is what KQL sees
+// there (no member of a string is set) and the caller reports the
+// difference. The error is for a record that is not a JSON object.
 func ToAthena(raw []byte) (AthenaRow, error) {
 	if !gjson.ValidBytes(raw) {
 		return AthenaRow{}, fmt.Errorf("athena row: record is not valid JSON")
@@ -186,11 +203,9 @@ func ToAthena(raw []byte) (AthenaRow, error) {
 		return AthenaRow{}, fmt.Errorf("athena row: record is a JSON %s, not an object", athenaKindOf(rec))
 	}
 	data := AthenaColumns[:len(AthenaColumns)-1]
-	vals, err := athenaDecodeFields(rec, data, "")
-	if err != nil {
-		return AthenaRow{}, err
-	}
-	row := AthenaRow{Values: make([]any, len(AthenaColumns))}
+	var d athenaDecoder
+	vals := d.fields(rec, data, "")
+	row := AthenaRow{Values: make([]any, len(AthenaColumns)), Unreadable: d.unreadable}
 	for i, f := range data {
 		row.Values[i] = vals[f.Name]
 	}
@@ -198,77 +213,83 @@ func ToAthena(raw []byte) (AthenaRow, error) {
 	return row, nil
 }
 
-// athenaDecodeFields reads an object's members into the declared fields,
-// matching keys case-insensitively, the last occurrence winning.
-func athenaDecodeFields(obj gjson.Result, fields []AthenaField, path string) (map[string]any, error) {
+// athenaDecoder reads a record into the table's types and notes the
+// values whose shape the table cannot read.
+type athenaDecoder struct {
+	unreadable []string
+}
+
+// fields reads an object's members into the declared fields, matching
+// keys case-insensitively (javaLower), the last occurrence winning.
+func (d *athenaDecoder) fields(obj gjson.Result, fields []AthenaField, path string) map[string]any {
 	out := make(map[string]any, len(fields))
 	for _, f := range fields {
 		out[f.Name] = nil
 	}
-	var err error
 	obj.ForEach(func(key, value gjson.Result) bool {
-		name := strings.ToLower(key.String())
+		name := javaLower(key.String())
 		for _, f := range fields {
-			if f.Name != name {
-				continue
+			if f.Name == name {
+				out[f.Name] = d.value(value, f.Type, path+f.Name)
+				break
 			}
-			var v any
-			v, err = athenaDecode(value, f.Type, path+f.Name)
-			out[f.Name] = v
-			return err == nil
 		}
 		return true
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out
 }
 
-// athenaDecode reads one value as type t; path names it in errors.
-func athenaDecode(v gjson.Result, t AthenaType, path string) (any, error) {
+// javaLower lower-cases a key as Java's String.toLowerCase(Locale.ROOT),
+// which Trino's JSON reader uses: as Go's strings.ToLower, except that İ
+// (U+0130) becomes i and a combining dot (U+0307), two characters, where
+// Go gives a plain i. So "USERİDENTİTY" is not the column useridentity.
+func javaLower(s string) string {
+	if strings.ContainsRune(s, 'İ') {
+		s = strings.ReplaceAll(s, "İ", "i\u0307")
+	}
+	return strings.ToLower(s)
+}
+
+// unreadableShape notes a value of the wrong shape, which reads as NULL.
+func (d *athenaDecoder) unreadableShape(path string, v gjson.Result, want string) any {
+	d.unreadable = append(d.unreadable, fmt.Sprintf("%s is a JSON %s where the table declares %s", path, athenaKindOf(v), want))
+	return nil
+}
+
+// value reads one value as type t; path names it in Unreadable.
+func (d *athenaDecoder) value(v gjson.Result, t AthenaType, path string) any {
 	if v.Type == gjson.Null {
-		return nil, nil
+		return nil
 	}
 	switch t.Kind {
 	case AthenaStruct:
 		if !v.IsObject() {
-			return nil, fmt.Errorf("athena row: %s is a JSON %s, but the table declares a struct, which Athena cannot read", path, athenaKindOf(v))
+			return d.unreadableShape(path, v, "a struct")
 		}
-		m, err := athenaDecodeFields(v, t.Fields, path+".")
-		if err != nil {
-			return nil, err
-		}
-		return m, nil
+		return d.fields(v, t.Fields, path+".")
 	case AthenaArray:
 		if !v.IsArray() {
-			return nil, fmt.Errorf("athena row: %s is a JSON %s, but the table declares an array, which Athena cannot read", path, athenaKindOf(v))
+			return d.unreadableShape(path, v, "an array")
 		}
 		elems := []any{}
-		var err error
 		v.ForEach(func(_, e gjson.Result) bool {
-			var x any
-			x, err = athenaDecode(e, *t.Elem, path+"[]")
-			elems = append(elems, x)
-			return err == nil
+			elems = append(elems, d.value(e, *t.Elem, path+"[]"))
+			return true
 		})
-		if err != nil {
-			return nil, err
-		}
-		return elems, nil
+		return elems
 	}
 	switch v.Type {
 	case gjson.String:
-		return v.String(), nil
+		return v.String()
 	case gjson.JSON:
 		var b bytes.Buffer
 		if err := json.Compact(&b, []byte(v.Raw)); err != nil {
-			return nil, fmt.Errorf("athena row: %s: %v", path, err)
+			return v.Raw // cannot happen: the record was validated
 		}
-		return b.String(), nil
+		return b.String()
 	}
 	// Numbers and booleans: the token as written.
-	return v.Raw, nil
+	return v.Raw
 }
 
 func athenaKindOf(v gjson.Result) string {

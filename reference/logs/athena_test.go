@@ -171,23 +171,57 @@ func TestToAthenaWholeRow(t *testing.T) {
 	}
 }
 
-// TestToAthenaErrors: records Athena cannot read fail with a message that
-// names the column; none panics.
+// TestToAthenaErrors: records that are not JSON objects fail with a
+// message that says so; none panics.
 func TestToAthenaErrors(t *testing.T) {
 	tests := []struct{ name, record, want string }{
 		{"not json", `{"eventName":`, "not valid JSON"},
 		{"not an object", `[1,2]`, "record is a JSON array, not an object"},
-		{"struct holds a string", `{"userIdentity":"root"}`, "useridentity is a JSON string, but the table declares a struct"},
-		{"nested struct holds a number", `{"userIdentity":{"sessionContext":{"attributes":3}}}`,
-			"useridentity.sessioncontext.attributes is a JSON number"},
-		{"array holds an object", `{"resources":{"ARN":"x"}}`, "resources is a JSON object, but the table declares an array"},
-		{"array element holds a string", `{"resources":["arn:x"]}`, "resources[] is a JSON string, but the table declares a struct"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ToAthena([]byte(tc.record))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("ToAthena(%s) error = %v, want it to contain %q", tc.record, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestToAthenaUnreadable: a struct or array value of another shape, which
+// Athena fails the query on, reads as NULL and is listed; the rest of the
+// record is read.
+func TestToAthenaUnreadable(t *testing.T) {
+	tests := []struct {
+		name, record string
+		path         string // a value to check
+		want         any
+		unreadable   []string
+	}{
+		{"struct holds a string", `{"userIdentity":"root","eventName":"E"}`, "eventname", "E",
+			[]string{"useridentity is a JSON string where the table declares a struct"}},
+		{"nested struct holds a number", `{"userIdentity":{"arn":"a","sessionContext":{"attributes":3}}}`, "useridentity.arn", "a",
+			[]string{"useridentity.sessioncontext.attributes is a JSON number where the table declares a struct"}},
+		{"array holds an object", `{"resources":{"ARN":"x"}}`, "resources", nil,
+			[]string{"resources is a JSON object where the table declares an array"}},
+		{"array element holds a string", `{"resources":["arn:x",{"ARN":"y"}]}`, "resources",
+			[]any{nil, map[string]any{"arn": "y", "accountid": nil, "type": nil}},
+			[]string{"resources[] is a JSON string where the table declares a struct"}},
+		// Java lower-cases İ to i and a combining dot: not the column.
+		{"dotted capital I is not i", `{"userİdentity":{"arn":"a"}}`, "useridentity", nil, nil},
+		{"Kelvin sign is k", `{"userIdentity":{"accessKeyId":"A","acces\u0073\u212Aeyid":"B"}}`, "useridentity.accesskeyid", "B", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			row, err := ToAthena([]byte(tc.record))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tc.want, row.Get(tc.path)); d != "" {
+				t.Errorf("%s (-want +got):\n%s", tc.path, d)
+			}
+			if d := cmp.Diff(tc.unreadable, row.Unreadable); d != "" {
+				t.Errorf("unreadable (-want +got):\n%s", d)
 			}
 		})
 	}

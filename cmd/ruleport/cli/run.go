@@ -54,6 +54,9 @@ func runRun(e *env, args []string) int {
 		return ExitBadInput
 	}
 	table, err := runJobOnLogs(e, job, paths)
+	for _, w := range job.Warnings {
+		fmt.Fprintf(e.stderr, "%s: warning: %s\n", *engine, w)
+	}
 	if err != nil {
 		printError(e, err)
 		return ExitBadInput

@@ -97,6 +97,22 @@ var constructCases = []constructCase{
 		notes: []string{cloudwatch.NoteCaseFold},
 	},
 	{
+		name:  "a string field holding another JSON type: a noted gap",
+		query: `AWSCloudTrail | where isempty(ErrorMessage) | project UserAgent, RecipientAccountId`,
+		records: []string{
+			rec("0100", `"userAgent":"list","errorMessage":[]`),
+			rec("0100", `"userAgent":"num","recipientAccountId":111122223333`),
+		},
+		// KQL's string columns hold the JSON text (Decisions): ErrorMessage
+		// "[]" is not empty, RecipientAccountId is the text 111122223333.
+		// Logs Insights keeps the list (isempty of it is true) and the
+		// number.
+		want:  `[{"UserAgent":"num","RecipientAccountId":"111122223333"}]`,
+		gap:   `[{"UserAgent":"list","RecipientAccountId":""},{"UserAgent":"num","RecipientAccountId":111122223333}]`,
+		note:  cloudwatch.NoteFieldType,
+		notes: []string{cloudwatch.NoteFieldType},
+	},
+	{
 		name: "not of a comparison with a null operand keeps no row",
 		query: `AWSCloudTrail | extend n = toint(parse_json(RequestParameters).n)
 			| where not(n > 5) | project UserAgent`,

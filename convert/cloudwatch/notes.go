@@ -68,6 +68,8 @@ const (
 	NoteRowLimit = "row-limit"
 	// NoteCaseFold: tolower may fold letters beyond A-Z.
 	NoteCaseFold = "case-fold"
+	// NoteFieldType: a string field holding another JSON type keeps it.
+	NoteFieldType = "field-type"
 )
 
 // noteInputs is each note's description of the inputs on which Logs
@@ -111,6 +113,10 @@ var noteInputs = map[string]string{
 		"does not document which letters tolower maps: with Unicode's mapping (ruleport's engine) " +
 		"a value holding İ (U+0130), the Kelvin sign (U+212A) or another capital beyond ASCII " +
 		"can match where KQL compares that letter as written",
+	NoteFieldType: "a record field that holds a number, boolean, object or array where CloudTrail " +
+		"writes a string (\"errorMessage\": [], \"recipientAccountId\": 111122223333) keeps its JSON type " +
+		"in Logs Insights: a number prints in shortest form, a boolean as 1 or 0, isempty of an object or " +
+		"array is true; KQL's string column holds the value's JSON text",
 	NoteRowLimit: "a run with more than 10,000 alert rows: Logs Insights returns the first 10,000 " +
 		"(CWL_QuerySyntax-Limit.html), KQL every row",
 }

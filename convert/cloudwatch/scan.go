@@ -90,6 +90,7 @@ func (e *emitter) source(c *plan.ScanColumn) string {
 			e.noteColumn(NoteNestedJSONText, c)
 			return "coalesce(jsonStringify(" + field + "), " + field + `, "")`
 		}
+		e.noteAt(NoteFieldType, e.p.Steps[0].Info().Pos)
 		return "coalesce(" + field + `, "")`
 	case plan.Datetime:
 		if c.Source == "eventTime" && e.opt.TimestampIsEventTime {

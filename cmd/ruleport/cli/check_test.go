@@ -15,16 +15,16 @@ var otherTarget = regexp.MustCompile(`: (warning: )?(athena|athena-tf|cloudwatch
 
 // TestCheckSeed: the seed is a valid rule; its only findings are the
 // Logs Insights target's fidelity notes, one per construct that target
-// cannot express exactly: the delivery-time window and the row limit (on
-// the table), the case fold of EventName =~, toint twice, the long multiplication, the dynamic ARN, the
+// cannot express exactly: the delivery-time window, the field types and the
+// row limit (on the table), the case fold of EventName =~, toint twice, the long multiplication, the dynamic ARN, the
 // summarize keys and TimeGenerated from eventTime.
 func TestCheckSeed(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	seedFile(t, dir)
 	code, stdout, stderr := run("check", "seed.yaml")
-	if code != ExitOK || stderr != "ruleport check: 0 errors, 9 warnings in 1 file\n" {
-		t.Errorf("exit %d, stderr %q; want 0 and 9 warnings", code, stderr)
+	if code != ExitOK || stderr != "ruleport check: 0 errors, 10 warnings in 1 file\n" {
+		t.Errorf("exit %d, stderr %q; want 0 and 10 warnings", code, stderr)
 	}
 	var ids []string
 	for _, l := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
@@ -33,7 +33,7 @@ func TestCheckSeed(t *testing.T) {
 		}
 		ids = append(ids, l[strings.LastIndex(l, "[")+1:len(l)-1])
 	}
-	want := []string{"delivery-time", "row-limit", "case-fold", "toint-floor", "toint-floor", "double-arith", "dynamic-scalar", "empty-as-missing", "event-time-text"}
+	want := []string{"delivery-time", "field-type", "row-limit", "case-fold", "toint-floor", "toint-floor", "double-arith", "dynamic-scalar", "empty-as-missing", "event-time-text"}
 	if diff := cmp.Diff(want, ids); diff != "" {
 		t.Errorf("fidelity notes (-want +got):\n%s", diff)
 	}

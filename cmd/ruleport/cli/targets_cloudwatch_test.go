@@ -48,6 +48,7 @@ func TestCloudWatchTargets(t *testing.T) {
 	}
 	want := []string{
 		"seed.yaml:20:3: warning: delivery-time",
+		"seed.yaml:20:3: warning: field-type",
 		"seed.yaml:20:3: warning: row-limit",
 		"seed.yaml:22:11: warning: case-fold",
 		"seed.yaml:31:162: warning: toint-floor",

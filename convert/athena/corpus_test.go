@@ -17,6 +17,7 @@ import (
 	"github.com/ruleport/ruleport/convert/kql"
 	"github.com/ruleport/ruleport/convert/rule"
 	"github.com/ruleport/ruleport/convert/schema"
+	"github.com/ruleport/ruleport/fixtures"
 	"github.com/ruleport/ruleport/reference/athenaengine"
 	"github.com/ruleport/ruleport/reference/athenaengine/trinogrammar"
 	"github.com/ruleport/ruleport/reference/logs"
@@ -203,10 +204,7 @@ func TestCorpus(t *testing.T) {
 // the result's column names; the run also proves the SQL executes.
 func outputColumns(t *testing.T, cr *corpusRule) []string {
 	t.Helper()
-	src, err := logs.Open(filepath.Join(fixtureRoot, "seed"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := seedLogs(t)
 	tab, err := athenaengine.Run(context.Background(), cr.sql, src)
 	if err != nil {
 		t.Errorf("%s: the Athena engine cannot run the SQL: %v\n%s", cr.file, err, cr.sql)
@@ -224,4 +222,30 @@ func firstLine(diags convert.Diagnostics) string {
 		s += fmt.Sprintf(" (and %d more)", len(diags)-1)
 	}
 	return s
+}
+
+// seedLogs opens the logs of every seed fixture case: the case folders'
+// logs/, not their want.json and gaps.json, which are not CloudTrail.
+func seedLogs(t *testing.T) logs.Source {
+	t.Helper()
+	fsys := os.DirFS(fixtureRoot)
+	dirs, err := fixtures.Cases(fsys, "seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, d := range dirs {
+		c, err := fixtures.LoadCase(fsys, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range c.Logs {
+			paths = append(paths, filepath.Join(fixtureRoot, filepath.FromSlash(l)))
+		}
+	}
+	src, err := logs.Open(paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/ruleport/ruleport/convert/kql"
 	"github.com/ruleport/ruleport/convert/rule"
 	"github.com/ruleport/ruleport/convert/schema"
+	"github.com/ruleport/ruleport/fixtures"
 	"github.com/ruleport/ruleport/reference/insightsengine"
 	"github.com/ruleport/ruleport/reference/logs"
 )
@@ -178,10 +179,7 @@ func logFreq(t *testing.T, what string, freq map[string]int) {
 // checkConverted runs one converted rule's query over the fixture logs
 // and compares its columns with the binder's.
 func checkConverted(t *testing.T, cr *corpusRule) {
-	src, err := logs.Open(filepath.Join(fixtureRoot, "seed"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := seedLogs(t)
 	tab, err := insightsengine.Run(cr.query, src, insightsengine.Options{})
 	if err != nil {
 		t.Errorf("%s: the Logs Insights engine cannot run the query: %v\n%s", cr.file, err, cr.query)
@@ -215,4 +213,30 @@ func firstLine(diags convert.Diagnostics) string {
 		s += fmt.Sprintf(" (and %d more)", len(diags)-1)
 	}
 	return s
+}
+
+// seedLogs opens the logs of every seed fixture case: the case folders'
+// logs/, not their want.json and gaps.json, which are not CloudTrail.
+func seedLogs(t *testing.T) logs.Source {
+	t.Helper()
+	fsys := os.DirFS(fixtureRoot)
+	dirs, err := fixtures.Cases(fsys, "seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, d := range dirs {
+		c, err := fixtures.LoadCase(fsys, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range c.Logs {
+			paths = append(paths, filepath.Join(fixtureRoot, filepath.FromSlash(l)))
+		}
+	}
+	src, err := logs.Open(paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
 }

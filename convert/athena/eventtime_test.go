@@ -66,3 +66,16 @@ func TestEventTimeTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestGuidWithoutValue: TenantId, a guid column no CloudTrail field
+// fills, is null, as the KQL interpreter has it (a guid cannot be "",
+// reference/kqlengine cloudTrailRow); Type, filled with a constant, is
+// that constant; SourceSystem, a string without a source, is "".
+func TestGuidWithoutValue(t *testing.T) {
+	got := runRecords(t, `AWSCloudTrail | project EventName, TenantId, Type, SourceSystem`,
+		[]string{`{"eventName":"E","eventTime":"2026-03-02T01:00:00Z"}`})
+	want := [][]any{{"E", nil, "AWSCloudTrail", ""}}
+	if d := cmp.Diff(want, got.Rows); d != "" {
+		t.Errorf("(-want +got)\n%s", d)
+	}
+}

@@ -29,8 +29,12 @@ func (e *emitter) scan(s *plan.Scan) {
 // 'true'/'false' in any case.
 func (e *emitter) source(c *plan.ScanColumn) string {
 	if c.Source == "" {
-		if c.Const != "" {
+		switch {
+		case c.Const != "":
 			return stringLit(c.Const)
+		case c.Type == plan.String && !c.NullAsEmpty:
+			// A guid (TenantId) without a value is null, not "".
+			return "CAST(NULL AS varchar) /* no CloudTrail field fills it */"
 		}
 		return emptyValue(c.Type) + " /* no CloudTrail field fills it */"
 	}

@@ -194,7 +194,9 @@ func (l *lowerer) scan(id *kql.Ident) *scope {
 		if sc2.Type == Unknown {
 			sc2.Type = String
 		}
-		sc2.NullAsEmpty = sc2.Type == String
+		// A guid is never "": a guid column without a value is null
+		// (TenantId, which no CloudTrail field fills).
+		sc2.NullAsEmpty = sc2.Type == String && !strings.EqualFold(c.Type, "guid")
 		s.Sources = append(s.Sources, sc2)
 		sc.cols = append(sc.cols, Column{Name: c.Name, Type: sc2.Type, Origin: sc2})
 	}

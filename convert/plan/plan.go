@@ -102,7 +102,7 @@ type ScanColumn struct {
 	Const string
 	// Pos is the first use of the column in the query, for messages.
 	Pos kql.Pos
-	// NullAsEmpty is set for String columns: KQL strings are never null,
+	// NullAsEmpty is set for String columns but guids: KQL strings are never null,
 	// so an absent or null source field reads as "" and an emitter must
 	// turn its backend's NULL into "" when it reads the field.
 	NullAsEmpty bool

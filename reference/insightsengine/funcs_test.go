@@ -225,6 +225,10 @@ func TestJSONFunctions(t *testing.T) {
 			`jsonStringify(jsonParse(@message).users[1])`, users, `{"action":"PutData"}`},
 		{docOps + " jsonStringify of a list", `jsonStringify(jsonParse(@message).users)`, users, `[{"action":"Get"},{"action":"PutData"}]`},
 		{"guess: a map in results shows as its JSON text", `jsonParse(s)`, `{"s":"{\"b\":1,\"a\":[true,null]}"}`, `{"b":1,"a":[true,null]}`},
+		// A key written twice is one member of the map, with the last value
+		// (which member access reads), where the key first appeared.
+		{"guess: jsonStringify writes a key written twice once, its last value", `jsonStringify(jsonParse(s))`,
+			`{"s":"{\"a\":1,\"b\":{\"c\":1,\"c\":2},\"a\":3}"}`, `{"a":3,"b":{"c":2}}`},
 		{"guess: jsonParse of a map (not a string) is null", `jsonParse(jsonParse(@message))`, users, nil},
 	})
 }

@@ -118,25 +118,21 @@ func encodeJSON(v any) string {
 func writeJSON(b *bytes.Buffer, v any) {
 	switch v := v.(type) {
 	case *jsonValue:
-		open, end := byte('['), byte(']')
 		if v.isObject() {
-			open, end = '{', '}'
+			writeObject(b, v)
+			return
 		}
-		b.WriteByte(open)
+		b.WriteByte('[')
 		first := true
-		v.r.ForEach(func(k, e gjson.Result) bool {
+		v.r.ForEach(func(_, e gjson.Result) bool {
 			if !first {
 				b.WriteByte(',')
 			}
 			first = false
-			if v.isObject() {
-				writeJSON(b, k.Str)
-				b.WriteByte(':')
-			}
 			writeJSON(b, fromGJSON(e))
 			return true
 		})
-		b.WriteByte(end)
+		b.WriteByte(']')
 	case []any:
 		b.WriteByte('[')
 		for i, e := range v {
@@ -156,6 +152,31 @@ func writeJSON(b *bytes.Buffer, v any) {
 		_ = enc.Encode(v)
 		b.Truncate(b.Len() - 1) // Encode's newline
 	}
+}
+
+// writeObject writes a map once per key: a key written twice in the log
+// is one member of the map, with its last value (what get reads), at the
+// place it first appeared, as a JSON parser that builds a map keeps it.
+func writeObject(b *bytes.Buffer, v *jsonValue) {
+	var keys []string
+	last := map[string]gjson.Result{}
+	v.r.ForEach(func(k, e gjson.Result) bool {
+		if _, seen := last[k.Str]; !seen {
+			keys = append(keys, k.Str)
+		}
+		last[k.Str] = e
+		return true
+	})
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeJSON(b, k)
+		b.WriteByte(':')
+		writeJSON(b, fromGJSON(last[k]))
+	}
+	b.WriteByte('}')
 }
 
 func isStructure(v any) bool {

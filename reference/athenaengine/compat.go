@@ -114,6 +114,10 @@ var macros = []string{
 	// has no json() for SQL to call.)
 	`CREATE OR REPLACE MACRO json_parse(s) AS CAST(__trino_json_parse(CAST(s AS VARCHAR)) AS JSON)`,
 
+	// The operand of a rewritten cast to JSON (rewrite.go): the JSON value
+	// of x as Trino's CAST(x AS JSON) makes it, a varchar as a JSON string.
+	`CREATE OR REPLACE MACRO __trino_json_arg(x) AS to_json(x)`,
+
 	// json_format(json): the JSON text of a JSON value.
 	`CREATE OR REPLACE MACRO json_format(j) AS CAST(j AS VARCHAR)`,
 

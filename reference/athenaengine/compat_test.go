@@ -223,6 +223,13 @@ var compatJSONCases = []compatCase{
 	// value to JSON: '...'".
 	{"json_parse invalid", `json_parse('{"a":1')`, nil, "Cannot convert value to JSON"},
 	{"try json_parse invalid", `try(json_parse('{"a":1')) IS NULL`, true, ""},
+	// json.md: "Casting from VARCHAR ... CAST('abc' AS JSON) -- JSON '"abc"'";
+	// an array becomes a JSON array, a boolean or number itself.
+	{"doc cast varchar to json", `json_format(CAST('abc' AS JSON))`, `"abc"`, ""},
+	{"cast text that is not json", `json_format(TRY_CAST('x' AS JSON))`, `"x"`, ""},
+	{"doc cast array to json", `json_format(CAST(ARRAY[1, 23, 456] AS JSON))`, `[1,23,456]`, ""},
+	{"doc cast boolean to json", `json_format(CAST(true AS JSON))`, `true`, ""},
+	{"cast json to json", `json_format(CAST(json_parse('{"b":1}') AS JSON))`, `{"b":1}`, ""},
 	{"json_parse trailing text", `try(json_parse('{"a":1} x')) IS NULL`, true, ""},
 	// jsonParse reads into Java maps (a duplicate key's later value
 	// replaces the earlier one) and writes with ORDER_MAP_ENTRIES_BY_KEYS:

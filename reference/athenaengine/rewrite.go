@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// The two places where the layer edits the SQL text instead of defining a
+// The three places where the layer edits the SQL text instead of defining a
 // function. Both are syntax, which no macro can replace, and both only
 // insert text, so every position maps back to the text as written
 // (positionMap).
@@ -48,6 +48,17 @@ import (
 // zero, which makes the outer cast exact; it passes integers, booleans and
 // NULL through. The outer cast keeps its own range check, so overflow still
 // fails (CAST) or yields NULL (TRY_CAST) as in Trino.
+
+// 3. CAST and TRY_CAST to JSON. Trino casts a value to JSON as the JSON
+// value it is: a varchar becomes a JSON string (json.md: CAST('abc' AS
+// JSON) is JSON '"abc"'), an array a JSON array, a number or boolean
+// itself. DuckDB's cast of a varchar to JSON parses the text instead, and
+// fails on text that is not JSON ("Malformed JSON"), which the emitter
+// casts on purpose (parse_json of text that is not JSON is a dynamic
+// string). The rewrite wraps the operand in __trino_json_arg, DuckDB's
+// to_json, whose result the cast to JSON then keeps:
+//
+//	CAST(x AS JSON)  ->  CAST(__trino_json_arg(x) AS JSON)
 
 // sqlToken is one lexical token of the SQL text: its kind and byte span.
 type sqlToken struct {
@@ -174,12 +185,17 @@ func rewrite(src string) (string, positionMap) {
 		if as < 0 || as+1 == closing {
 			continue
 		}
-		target := strings.ToLower(src[toks[as+1].start:toks[closing-1].end])
-		if !integerTypes[strings.Join(strings.Fields(target), " ")] {
+		target := strings.Join(strings.Fields(strings.ToLower(src[toks[as+1].start:toks[closing-1].end])), " ")
+		wrap := "__trino_int_arg("
+		switch {
+		case integerTypes[target]:
+		case target == "json":
+			wrap = "__trino_json_arg("
+		default:
 			continue
 		}
 		edits = append(edits,
-			edit{toks[i+1].end, "__trino_int_arg("},
+			edit{toks[i+1].end, wrap},
 			edit{toks[as-1].end, ")"})
 	}
 	return applyEdits(src, edits)

@@ -40,9 +40,10 @@
 // Resources read as text (tostring, output) has the table's lower-case
 // keys (arn, accountid, type), not CloudTrail's (ARN, accountId); a
 // dynamic number read as text is spelt as json_parse writes it back, Java's
-// way (4.0 stays "4.0", 1e2 becomes "100.0"); dynamic output columns are
-// JSON text, and an object's keys come out sorted (json_parse orders map
-// entries by key); parse_json of text that is not JSON, used as a whole
+// way (4.0 stays "4.0", 1e2 becomes "100.0"); a dynamic output column is
+// varchar: a number or boolean there is its text where KQL keeps the
+// number, an object or array its JSON text, whose keys come out sorted
+// (json_parse orders map entries by key); parse_json of text that is not JSON, used as a whole
 // value, is CAST(text AS JSON).
 package athena
 
@@ -420,7 +421,10 @@ func (e *emitter) aggregate(st *plan.Aggregate, from string) {
 }
 
 // final writes the outer SELECT: the output columns in KQL's order, a
-// dynamic value as its JSON text, and the order of a last sort.
+// dynamic value as the KQL interpreter and Logs Insights show it (a JSON
+// string as its content, an object or array as its JSON text, a number or
+// boolean as its text in a varchar column, JSON null as NULL), and the
+// order of a last sort.
 func (e *emitter) final(from string) {
 	var items []string
 	for _, c := range e.plan.Columns() {
@@ -429,7 +433,8 @@ func (e *emitter) final(from string) {
 		case isNative(ref):
 			items = append(items, e.value(ref)+" AS "+ident(c.Name))
 		case c.Type == plan.Dynamic:
-			items = append(items, "json_format("+ident(c.Name)+") AS "+ident(c.Name))
+			n := ident(c.Name)
+			items = append(items, "COALESCE(json_extract_scalar("+n+", '$'), NULLIF(json_format("+n+"), 'null')) AS "+n)
 		default:
 			items = append(items, ident(c.Name))
 		}

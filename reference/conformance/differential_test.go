@@ -64,30 +64,48 @@ func runEngine(t testing.TB, r *rule.Rule, engine string, recs [][]byte, now tim
 // compareEngine returns how engine's alerts on recs differ from the
 // reference's, "" when they agree.
 func compareEngine(t testing.TB, r *rule.Rule, engine string, recs [][]byte, now time.Time) string {
+	return compareWith(t, r, Reference, engine, recs, now)
+}
+
+// compareWith returns how engine's alerts on recs differ from those of the
+// engine taken as the yardstick, "" when they agree (both failing counts
+// as agreeing: the failure is reported where the yardstick runs alone).
+func compareWith(t testing.TB, r *rule.Rule, yardstick, engine string, recs [][]byte, now time.Time) string {
 	t.Helper()
-	want, _, werr := runEngine(t, r, Reference, recs, now)
+	want, _, werr := runEngine(t, r, yardstick, recs, now)
 	got, opt, gerr := runEngine(t, r, engine, recs, now)
 	switch {
 	case werr != nil || gerr != nil:
 		if werr == nil || gerr == nil {
-			return fmt.Sprintf("reference error: %v; %s error: %v", werr, engine, gerr)
+			return fmt.Sprintf("%s error: %v; %s error: %v", yardstick, werr, engine, gerr)
 		}
 		return ""
 	}
 	if d := alerts.Compare(want, got, opt); !d.Empty() {
-		return fmt.Sprintf("(-reference +%s)\n%s", engine, d)
+		return fmt.Sprintf("(-%s +%s)\n%s", yardstick, engine, d)
 	}
 	return ""
 }
 
-// shrink drops records while engine still disagrees with the reference,
-// halves first, then smaller chunks down to one record, and returns what
-// is left: the records a fixture case needs.
+// shrink drops records while engine still disagrees with the reference.
 func shrink(t testing.TB, r *rule.Rule, engine string, recs [][]byte, now time.Time) [][]byte {
+	return shrinkWith(t, r, Reference, engine, recs, now)
+}
+
+// shrinkWith drops records while engine still disagrees with the
+// yardstick.
+func shrinkWith(t testing.TB, r *rule.Rule, yardstick, engine string, recs [][]byte, now time.Time) [][]byte {
+	return shrinkWhile(recs, func(rs [][]byte) bool { return compareWith(t, r, yardstick, engine, rs, now) != "" })
+}
+
+// shrinkWhile drops records while diverges still holds, halves first, then
+// smaller chunks down to one record, and returns what is left: the records
+// a fixture case needs.
+func shrinkWhile(recs [][]byte, diverges func([][]byte) bool) [][]byte {
 	for chunk := len(recs) / 2; chunk >= 1; chunk /= 2 {
 		for i := 0; i+chunk <= len(recs); {
 			try := append(append([][]byte{}, recs[:i]...), recs[i+chunk:]...)
-			if len(try) > 0 && compareEngine(t, r, engine, try, now) != "" {
+			if len(try) > 0 && diverges(try) {
 				recs = try
 				continue
 			}
@@ -164,4 +182,45 @@ func joinRecords(recs [][]byte) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// TestDifferentialCatches shows the comparison can fail: the KQL engine
+// running the seed rule with a non-strict threshold (totalgpu >= 800)
+// must differ from the reference on generated records that hold a group
+// of exactly 800, and shrinking must keep the records of that group only.
+func TestDifferentialCatches(t *testing.T) {
+	r := seedRule(t)
+	wrong := *r
+	wrong.Query = strings.Replace(r.Query, "totalgpu > 800", "totalgpu >= 800", 1)
+	if wrong.Query == r.Query {
+		t.Fatal("the seed rule no longer says totalgpu > 800")
+	}
+	// Four launches of 200 x 1 by one user, 10:00 to 10:45: exactly 800.
+	var recs [][]byte
+	for i := 0; i < 4; i++ {
+		recs = append(recs, []byte(fmt.Sprintf(`{"eventTime":"2026-03-02T10:%02d:00Z","eventName":"RunInstances",`+
+			`"userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/exact","userName":"exact"},`+
+			`"responseElements":{"instancesSet":{"items":[{"cpuOptions":{"coreCount":200,"threadsPerCore":1}}]}}}`, 15*i)))
+	}
+	g := newRecordGen(7, genConfig{Records: 200, Personas: 5})
+	batch, _ := g.batch()
+	all := append(outside(batch, 0), recs...)
+	diverges := func(rs [][]byte) bool {
+		want, _, err := runEngine(t, r, Reference, rs, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := runEngine(t, &wrong, KQL, rs, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return !alerts.Compare(want, got, alerts.Options{}).Empty()
+	}
+	if !diverges(all) {
+		t.Fatal("a >= threshold gave the reference's alerts: the comparison cannot fail")
+	}
+	min := shrinkWhile(all, diverges)
+	if len(min) != 4 {
+		t.Errorf("shrinking kept %d records, want the 4 of the group of 800:\n%s", len(min), joinRecords(min))
+	}
 }

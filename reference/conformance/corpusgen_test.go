@@ -1,0 +1,237 @@
+package conformance
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// corpusGen makes CloudTrail records for any rule: it reads the rule's
+// query for the event names, event sources, string literals and JSON
+// member names it mentions, and builds records around them, so that a
+// rule's conditions hold on some records and fail on others. Identities
+// come from the seed generator (recordgen_test.go); the odd shapes that
+// only the seed test tolerates per engine (numbers as text, key case,
+// sub-millisecond times) are left out.
+type corpusGen struct {
+	r        *rand.Rand
+	seed     *recordGen // identities and group-key fields
+	names    []string   // event names the query mentions
+	sources  []string   // event sources it mentions
+	literals []string   // every string literal
+	numbers  []string   // number literals
+	keys     []string   // member names read from JSON values
+	base     time.Time
+}
+
+var (
+	stringLit = regexp.MustCompile(`@?"((?:[^"\\]|\\.)*)"|@?'((?:[^'\\]|\\.)*)'`)
+	memberRef = regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"]+)"\s*\]`)
+	numberLit = regexp.MustCompile(`\b[0-9]+(\.[0-9]+)?\b`)
+	apiName   = regexp.MustCompile(`^[A-Z][A-Za-z0-9]+$`)
+)
+
+// newCorpusGen reads query and seeds the generator.
+func newCorpusGen(seed uint64, query string) *corpusGen {
+	g := &corpusGen{
+		r:    rand.New(rand.NewPCG(seed, seed*0x2545f4914f6cdd1d+1)),
+		seed: newRecordGen(seed, genConfig{}),
+		base: corpusNow.AddDate(0, 0, -1),
+	}
+	g.seed.p = &persona{cores: []int{1}}
+	set := map[string]bool{}
+	for _, m := range stringLit.FindAllStringSubmatch(query, -1) {
+		s := m[1] + m[2]
+		if set[s] {
+			continue
+		}
+		set[s] = true
+		g.literals = append(g.literals, s)
+		switch {
+		case strings.HasSuffix(s, ".amazonaws.com"):
+			g.sources = append(g.sources, s)
+		case apiName.MatchString(s):
+			g.names = append(g.names, s)
+		}
+	}
+	code := stringLit.ReplaceAllString(query, `""`)
+	keys := map[string]bool{}
+	for _, m := range memberRef.FindAllStringSubmatch(code, -1) {
+		if k := m[1] + m[2]; !keys[k] {
+			keys[k] = true
+			g.keys = append(g.keys, k)
+		}
+	}
+	for _, n := range numberLit.FindAllString(code, -1) {
+		g.numbers = append(g.numbers, n)
+	}
+	if len(g.names) == 0 {
+		g.names = []string{"RunInstances"}
+	}
+	if len(g.sources) == 0 {
+		g.sources = []string{"ec2.amazonaws.com"}
+	}
+	g.literals = append(g.literals, "Success", "Failure", "Yes", "No", "true", "false")
+	g.numbers = append(g.numbers, "0", "1", "22", "443", "3389", "65535", "-1")
+	sort.Strings(g.keys)
+	return g
+}
+
+// choose returns one of xs at random.
+func choose[T any](g *corpusGen, xs ...T) T { return xs[g.r.IntN(len(xs))] }
+
+// records returns n records of a few identities.
+func (g *corpusGen) records(n int) [][]byte {
+	personas := make([]persona, 3+g.r.IntN(5))
+	g.seed.base = g.base
+	for i := range personas {
+		personas[i] = g.seed.persona()
+	}
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = []byte(g.record(personas[g.r.IntN(len(personas))]))
+	}
+	return out
+}
+
+// record is one event of persona p.
+func (g *corpusGen) record(p persona) string {
+	var o object
+	add := func(key, raw string) {
+		if raw != "" {
+			o = append(o, member{key, raw})
+		}
+	}
+	at := g.base.Add(time.Duration(g.r.IntN(24*60)) * time.Minute).Add(time.Duration(g.r.IntN(60)) * time.Second)
+	add("eventVersion", jstr("1.09"))
+	add("userIdentity", g.identity(p))
+	add("eventTime", jstr(at.Format(time.RFC3339)))
+	add("eventSource", jstr(choose(g, append(g.sources, "ec2.amazonaws.com", "iam.amazonaws.com")...)))
+	add("eventName", g.eventName())
+	add("awsRegion", jstr(choose(g, "us-east-1", "eu-west-1", "ap-southeast-2")))
+	add("sourceIPAddress", g.seed.variant(p.ip))
+	add("userAgent", choose(g, g.seed.variant(p.ua), jstr(choose(g, g.literals...))))
+	switch g.r.IntN(8) {
+	case 0:
+		add("errorCode", jstr(choose(g, "AccessDenied", "Client.UnauthorizedOperation", choose(g, g.literals...))))
+		add("errorMessage", jstr("An error occurred"))
+	case 1:
+		add("errorMessage", choose(g, `""`, "null", jstr(choose(g, g.literals...))))
+	}
+	add("requestParameters", g.nested(0))
+	add("responseElements", g.nested(0))
+	if g.chance(0.5) {
+		add("additionalEventData", g.nested(0))
+	}
+	add("requestID", jstr(fmt.Sprintf("req-%d", g.r.Uint32())))
+	add("eventID", jstr(fmt.Sprintf("ev-%d", g.r.Uint32())))
+	add("readOnly", choose(g, "true", "false"))
+	add("resources", g.seed.resourcesVariant(p.resources))
+	add("eventType", jstr(choose(g, "AwsApiCall", "AwsApiCall", "AwsConsoleSignIn", "AwsServiceEvent")))
+	add("managementEvent", "true")
+	add("recipientAccountId", choose(g, jstr("111122223333"), jstr("444455556666")))
+	if g.chance(0.2) {
+		add("serviceEventDetails", g.nested(1))
+	}
+	g.seed.shuffle(o)
+	return o.String()
+}
+
+func (g *corpusGen) chance(p float64) bool { return g.r.Float64() < p }
+
+// eventName is mostly a name the rule looks for, in its own or another
+// letter case, sometimes another name.
+func (g *corpusGen) eventName() string {
+	name := choose(g, g.names...)
+	switch g.r.IntN(10) {
+	case 0:
+		return jstr(strings.ToLower(name))
+	case 1:
+		return jstr(choose(g, "DescribeInstances", "GetCallerIdentity", "ListBuckets"))
+	}
+	return jstr(name)
+}
+
+// identity is the persona's userIdentity, sometimes with a session
+// context whose fields take the rule's literals.
+func (g *corpusGen) identity(p persona) string {
+	if p.identity == "" || p.identity == "null" || !g.chance(0.3) {
+		return p.identity
+	}
+	ctx := object{
+		{"sessionIssuer", object{
+			{"type", jstr("Role")},
+			{"userName", jstr(choose(g, g.literals...))},
+			{"arn", jstr("arn:aws:iam::111122223333:role/" + choose(g, "Admin", "ReadOnly", "AWSReservedSSO_x"))},
+		}.String()},
+		{"attributes", object{
+			{"mfaAuthenticated", jstr(choose(g, "true", "false", "TRUE"))},
+			{"creationDate", jstr(g.base.Format(time.RFC3339))},
+		}.String()},
+	}.String()
+	id := strings.TrimSuffix(p.identity, "}")
+	if id != "{" {
+		id += ","
+	}
+	return id + `"sessionContext":` + ctx + "}"
+}
+
+// nested is a JSON value for a field the rule may read members of: an
+// object of some of the member names the rule mentions, whose values are
+// its literals, numbers, booleans, nested objects and arrays; or null,
+// or the object held as JSON text.
+func (g *corpusGen) nested(depth int) string {
+	if depth == 0 {
+		switch g.r.IntN(12) {
+		case 0:
+			return ""
+		case 1:
+			return "null"
+		case 2:
+			return jstr(g.object(depth)) // the object held as text
+		}
+	}
+	return g.object(depth)
+}
+
+func (g *corpusGen) object(depth int) string {
+	var o object
+	n := 1 + g.r.IntN(4)
+	for i := 0; i < n && len(g.keys) > 0; i++ {
+		o = append(o, member{choose(g, g.keys...), g.value(depth)})
+	}
+	if g.chance(0.3) {
+		o = append(o, member{"unrelated", jstr("x")})
+	}
+	return o.String()
+}
+
+func (g *corpusGen) value(depth int) string {
+	switch n := g.r.IntN(12); {
+	case n < 5:
+		s := choose(g, g.literals...)
+		if g.chance(0.1) {
+			s = strings.ToUpper(s)
+		}
+		return jstr(s)
+	case n < 7:
+		return choose(g, g.numbers...)
+	case n == 7:
+		return choose(g, "true", "false", "null")
+	case n == 8 && depth < 3:
+		return g.object(depth + 1)
+	case n == 9 && depth < 3:
+		items := make([]string, 1+g.r.IntN(3))
+		for i := range items {
+			items[i] = g.object(depth + 1)
+		}
+		return "[" + strings.Join(items, ",") + "]"
+	case n == 10:
+		return jstr("arn:aws:iam::111122223333:" + choose(g, "user/", "role/") + choose(g, g.literals...))
+	}
+	return strconv.Quote(choose(g, "0.0.0.0/0", "::/0", "10.0.0.0/8", "*"))
+}

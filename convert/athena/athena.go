@@ -43,8 +43,16 @@
 // way (4.0 stays "4.0", 1e2 becomes "100.0"); a dynamic output column is
 // varchar: a number or boolean there is its text where KQL keeps the
 // number, an object or array its JSON text, whose keys come out sorted
-// (json_parse orders map entries by key); parse_json of text that is not JSON, used as a whole
-// value, is CAST(text AS JSON).
+// (json_parse orders map entries by key); parse_json of text that is not
+// JSON, used as a whole value, is CAST(text AS JSON). Columns whose
+// CloudTrail field the Athena table does not declare (managementEvent,
+// eventCategory, tlsDetails, ec2RoleDelivery, userIdentity.identityStoreArn
+// and userId) hold their empty value, and the SQL says so where it reads
+// them ("is not in the Athena table"); a query that computes with one is
+// refused. The table's JSON reader matches keys ignoring letter case
+// ("principalid" fills principalId), which KQL does not; CloudTrail writes
+// one spelling. eventTime keeps milliseconds (from_iso8601_timestamp is
+// timestamp(3)), KQL 100-nanosecond ticks.
 package athena
 
 import (

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tidwall/gjson"
 )
 
 // corpusGen makes CloudTrail records for any rule: it reads the rule's
@@ -29,10 +31,11 @@ type corpusGen struct {
 }
 
 var (
-	stringLit = regexp.MustCompile(`@?"((?:[^"\\]|\\.)*)"|@?'((?:[^'\\]|\\.)*)'`)
-	memberRef = regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"]+)"\s*\]`)
-	numberLit = regexp.MustCompile(`\b[0-9]+(\.[0-9]+)?\b`)
-	apiName   = regexp.MustCompile(`^[A-Z][A-Za-z0-9]+$`)
+	stringLit  = regexp.MustCompile(`@?"((?:[^"\\]|\\.)*)"|@?'((?:[^'\\]|\\.)*)'`)
+	memberRef  = regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_]*)()`)
+	bracketRef = regexp.MustCompile(`\[\s*"([^"]+)"\s*\]()|\[\s*'([^']+)'\s*\]`)
+	numberLit  = regexp.MustCompile(`\b[0-9]+(\.[0-9]+)?\b`)
+	apiName    = regexp.MustCompile(`^[A-Z][A-Za-z0-9]+$`)
 )
 
 // newCorpusGen reads query and seeds the generator.
@@ -60,8 +63,12 @@ func newCorpusGen(seed uint64, query string) *corpusGen {
 	}
 	code := stringLit.ReplaceAllString(query, `""`)
 	keys := map[string]bool{}
-	for _, m := range memberRef.FindAllStringSubmatch(code, -1) {
-		if k := m[1] + m[2]; !keys[k] {
+	// Dotted members from the code without its literals; bracketed ones
+	// (["accountIdsToAdd"]) from the query as written.
+	refs := append(memberRef.FindAllStringSubmatch(code, -1), bracketRef.FindAllStringSubmatch(query, -1)...)
+	for _, m := range refs {
+		k := strings.Join(m[1:], "")
+		if k != "" && !keys[k] {
 			keys[k] = true
 			g.keys = append(g.keys, k)
 		}
@@ -200,6 +207,14 @@ func (g *corpusGen) nested(depth int) string {
 
 func (g *corpusGen) object(depth int) string {
 	var o object
+	if depth < 2 && g.chance(0.3) {
+		// Every member the rule reads, so that conditions on several of
+		// them can hold together.
+		for _, k := range g.keys {
+			o = append(o, member{k, g.value(depth)})
+		}
+		return o.String()
+	}
 	n := 1 + g.r.IntN(4)
 	for i := 0; i < n && len(g.keys) > 0; i++ {
 		o = append(o, member{choose(g, g.keys...), g.value(depth)})
@@ -232,6 +247,14 @@ func (g *corpusGen) value(depth int) string {
 		return "[" + strings.Join(items, ",") + "]"
 	case n == 10:
 		return jstr("arn:aws:iam::111122223333:" + choose(g, "user/", "role/") + choose(g, g.literals...))
+	case n == 11:
+		// A literal of the rule that is JSON text ('["all"]', '-1') as
+		// the JSON value it spells.
+		for _, l := range g.literals {
+			if gjson.Valid(l) && g.chance(0.5) {
+				return l
+			}
+		}
 	}
 	return strconv.Quote(choose(g, "0.0.0.0/0", "::/0", "10.0.0.0/8", "*"))
 }

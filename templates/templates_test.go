@@ -43,13 +43,17 @@ func TestHCLString(t *testing.T) {
 
 func TestRenderTerraform(t *testing.T) {
 	type provider struct{ Name, Source, Version string }
-	type variable struct{ Name, Description, Type string }
+	type variable struct{ Name, Description, Type, Default string }
 	data := struct {
 		Providers []provider
 		Variables []variable
 	}{
 		Providers: []provider{{"azurerm", "hashicorp/azurerm", ">= 3.109"}},
-		Variables: []variable{{"workspace_id", `The "workspace".`, "string"}},
+		Variables: []variable{
+			{"workspace_id", `The "workspace".`, "string", ""},
+			// Type and Default are HCL source, written as they are.
+			{"groups", "Log groups.", "list(string)", `["a"]`},
+		},
 	}
 	got, err := Render("terraform.tf.tmpl", data)
 	if err != nil {
@@ -67,6 +71,12 @@ func TestRenderTerraform(t *testing.T) {
 variable "workspace_id" {
   description = "The \"workspace\"."
   type        = string
+}
+
+variable "groups" {
+  description = "Log groups."
+  type        = list(string)
+  default     = ["a"]
 }
 `
 	if diff := cmp.Diff(want, string(got)); diff != "" {

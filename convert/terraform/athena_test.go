@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
-	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/athena"
@@ -63,17 +61,13 @@ func attrValue(t *testing.T, src string, sql string, path ...string) cty.Value {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := EvalContext(body)
-	queries := map[string]cty.Value{}
+	refs := map[string]cty.Value{}
 	for _, b := range body.Blocks {
 		if b.Type == "resource" && b.Labels[0] == "aws_athena_named_query" {
-			queries[b.Labels[1]] = cty.ObjectVal(map[string]cty.Value{"query": cty.StringVal(sql)})
+			refs["aws_athena_named_query."+b.Labels[1]+".query"] = cty.StringVal(sql)
 		}
 	}
-	if len(queries) > 0 {
-		ctx.Variables["aws_athena_named_query"] = cty.ObjectVal(queries)
-	}
-	ctx.Functions = map[string]function.Function{"chomp": stdlib.ChompFunc, "jsonencode": stdlib.JSONEncodeFunc}
+	ctx := EvalContext(body, refs)
 	var blk *hclsyntax.Block
 	for _, b := range body.Blocks {
 		if strings.Join(append([]string{b.Type}, b.Labels...), ".") == path[0] {
@@ -306,7 +300,7 @@ resource "aws_scheduler_schedule" "s" {
 			[]string{`aws_scheduler_schedule.s: target[0].role_arn: missing required argument "role_arn"`}},
 	}
 	for _, tt := range tests {
-		findings, err := checkAWSSchema("main.tf", []byte(strings.Replace(valid, "%s", tt.body, 1)))
+		findings, err := CheckSchema("main.tf", []byte(strings.Replace(valid, "%s", tt.body, 1)))
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -320,25 +314,25 @@ resource "aws_scheduler_schedule" "s" {
 	}
 }
 
-// TestAthenaVerifyCatchesEscaping: verifyAWS compares what the file
+// TestAthenaVerifyCatchesEscaping: Verify compares what the file
 // evaluates to, so an unescaped ${ in the SQL (an HCL template sequence)
 // would be caught, not deployed.
 func TestAthenaVerifyCatchesEscaping(t *testing.T) {
 	r := seed(t)
 	sql := "SELECT '${x}' AS a\n"
-	blocks := athenaBlocks(r, sql, "rate(1 day)")
-	src, err := renderAWS(blocks)
+	m := athenaModule(r, sql, "rate(1 day)")
+	src, err := Render(m.scaffold, m.blocks)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := verifyAWS(AthenaFile, src, blocks, sql); err != nil {
+	if err := Verify(AthenaFile, src, m.blocks); err != nil {
 		t.Fatalf("escaped file fails verification: %v", err)
 	}
 	broken := strings.Replace(string(src), "$${x}", "${x}", 1)
 	if broken == string(src) {
 		t.Fatal("the file does not hold the escaped $${x}")
 	}
-	if err := verifyAWS(AthenaFile, []byte(broken), blocks, sql); err == nil {
+	if err := Verify(AthenaFile, []byte(broken), m.blocks); err == nil {
 		t.Error("verification passed a file whose query has an unescaped ${x}")
 	}
 }

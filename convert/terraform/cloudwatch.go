@@ -7,11 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
-	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/rule"
@@ -58,7 +54,7 @@ const MaxLogsInsightsQuery = 10000
 // cloudWatchVariables are the module's inputs: the log groups CloudTrail
 // delivers to and the role the scheduled query runs as, required; the S3
 // destination of results, optional.
-var cloudWatchVariables = []awsVariable{
+var cloudWatchVariables = []Variable{
 	{"log_group_names", "CloudWatch Logs log groups the trail delivers CloudTrail events to (1 to 50).", "list(string)", ""},
 	{"execution_role_arn", "IAM role CloudWatch Logs assumes to run the scheduled query (trusted by logs.amazonaws.com; logs:StartQuery, logs:StopQuery, logs:GetQueryResults, logs:DescribeLogGroups).", "string", ""},
 	{"results_s3_uri", "s3://bucket/prefix where the scheduled query delivers its results; null delivers none.", "string", "null"},
@@ -71,46 +67,38 @@ var cloudWatchVariables = []awsVariable{
 // than a scheduled query takes, is reported as unsupported at the rule
 // field responsible (the rule's start when the field is absent).
 func CloudWatch(r *rule.Rule, query string) ([]convert.File, convert.Diagnostics) {
-	unsupported := func(field string, format string, args ...any) ([]convert.File, convert.Diagnostics) {
-		pos := r.FieldPos(field)
-		if !pos.IsValid() {
-			pos = r.Start()
-		}
-		return nil, convert.Diagnostics{convert.Unsupportedf(r.File, pos, "cloudwatch-tf: "+format, args...)}
-	}
+	const target = "cloudwatch-tf"
 	if r.QueryFrequency == 0 {
-		return unsupported("queryFrequency", "the rule has no queryFrequency (a near-real-time rule): a scheduled query needs a schedule and a period")
+		return nil, unsupported(r, target, "queryFrequency", "the rule has no queryFrequency (a near-real-time rule): a scheduled query needs a schedule and a period")
 	}
 	cron, err := CronExpression(r.QueryFrequency)
 	if err != nil {
-		return unsupported("queryFrequency", "%v", err)
+		return nil, unsupported(r, target, "queryFrequency", "%v", err)
 	}
 	if r.QueryPeriod < time.Second || r.QueryPeriod%time.Second != 0 {
-		return unsupported("queryPeriod", "queryPeriod %v is not a whole number of seconds, which start_time_offset counts", r.QueryPeriod)
+		return nil, unsupported(r, target, "queryPeriod", "queryPeriod %v is not a whole number of seconds, which start_time_offset counts", r.QueryPeriod)
 	}
 	if n := utf8.RuneCountInString(query); n > MaxLogsInsightsQuery {
-		return unsupported("query", "the Logs Insights query is %d characters; a scheduled query takes at most %d", n, MaxLogsInsightsQuery)
+		return nil, unsupported(r, target, "query", "the Logs Insights query is %d characters; a scheduled query takes at most %d", n, MaxLogsInsightsQuery)
 	}
-	blocks := cloudWatchBlocks(r, query, cron)
-	src, err := renderCloudWatch(blocks)
-	if err != nil {
-		return nil, convert.Diagnostics{internal(r, "rendering Terraform: %v", err)}
+	return cloudWatchModule(r, query, cron).emit(r)
+}
+
+// cloudWatchModule is the module of CloudWatch: hashicorp/aws and
+// hashicorp/awscc, the variables, the two resources.
+func cloudWatchModule(r *rule.Rule, query, cron string) module {
+	return module{
+		target: "cloudwatch-tf",
+		file:   CloudWatchFile,
+		scaffold: Scaffold{
+			Providers: []Provider{
+				{Name: "aws", Source: "hashicorp/aws", Version: cloudWatchAWSVersion},
+				{Name: "awscc", Source: "hashicorp/awscc", Version: cloudWatchAWSCCVersion},
+			},
+			Variables: cloudWatchVariables,
+		},
+		blocks: cloudWatchBlocks(r, query, cron),
 	}
-	if err := verifyCloudWatch(CloudWatchFile, src, blocks, query); err != nil {
-		return nil, convert.Diagnostics{internal(r, "generated Terraform does not evaluate back to its values: %v", err)}
-	}
-	findings, err := checkAWSSchema(CloudWatchFile, src)
-	if err != nil {
-		return nil, convert.Diagnostics{internal(r, "generated Terraform does not parse: %v", err)}
-	}
-	var diags convert.Diagnostics
-	for _, f := range findings {
-		diags.Add(convert.Errorf(r.File, r.Start(), "cloudwatch-tf: %s %s: %s", f.Resource, f.Path, f.Msg))
-	}
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	return []convert.File{{Name: CloudWatchFile, Data: src}}, nil
 }
 
 // CronExpression is the scheduled query's cron(minute hour day-of-month
@@ -170,44 +158,36 @@ func ScheduledQueryName(r *rule.Rule) string {
 	return "ruleport/" + LocalName(r.Name)
 }
 
-// clipRunes cuts s to at most max characters.
-func clipRunes(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	return string([]rune(s)[:max])
-}
-
 // cloudWatchBlocks builds the two resources.
-func cloudWatchBlocks(r *rule.Rule, query, cron string) []*awsBlock {
+func cloudWatchBlocks(r *rule.Rule, query, cron string) []*Block {
 	local := LocalName(r.Name)
 	about := fmt.Sprintf("ruleport: Microsoft Sentinel rule %q (%s) as a CloudWatch Logs Insights query", r.Name, r.ID)
 
-	def := &awsBlock{Type: "resource", Labels: []string{"aws_cloudwatch_query_definition", local}}
+	def := &Block{Type: "resource", Labels: []string{"aws_cloudwatch_query_definition", local}}
 	def.str("name", QueryDefinitionName(r))
 	def.str("query_string", query)
-	def.ref("log_group_names", "log_group_names")
+	def.AddVar("log_group_names", "log_group_names")
 
-	sq := &awsBlock{Type: "resource", Labels: []string{"awscc_logs_scheduled_query", local}}
+	sq := &Block{Type: "resource", Labels: []string{"awscc_logs_scheduled_query", local}}
 	sq.str("name", ScheduledQueryName(r))
 	sq.str("description", clipText(about, 1024))
 	sq.str("query_language", "CWLI")
-	sq.expr("query_string", "aws_cloudwatch_query_definition."+local+".query_string", cty.StringVal(query))
-	sq.ref("log_group_identifiers", "log_group_names")
+	sq.AddExpr("query_string", "aws_cloudwatch_query_definition."+local+".query_string", cty.StringVal(query))
+	sq.AddVar("log_group_identifiers", "log_group_names")
 	sq.str("schedule_expression", cron)
 	// The time range of each run: from queryPeriod before the run to the
 	// run (ScheduleConfiguration StartTimeOffset: "the offset, in seconds,
 	// before the scheduled execution time at which the query time range
 	// begins"; the end offset defaults to 0).
-	sq.val("start_time_offset", cty.NumberIntVal(int64(r.QueryPeriod/time.Second)))
+	sq.Add("start_time_offset", cty.NumberIntVal(int64(r.QueryPeriod/time.Second)), "")
 	state := "DISABLED"
 	if r.IsEnabled() {
 		state = "ENABLED"
 	}
 	sq.str("state", state)
-	sq.ref("execution_role_arn", "execution_role_arn")
-	sq.expr("destination_configuration", destinationExpr, destinationValue())
-	return []*awsBlock{def, sq}
+	sq.AddVar("execution_role_arn", "execution_role_arn")
+	sq.AddExpr("destination_configuration", destinationExpr, destinationValue())
+	return []*Block{def, sq}
 }
 
 // destinationExpr delivers results to S3 when var.results_s3_uri is set
@@ -221,7 +201,7 @@ const destinationExpr = `var.results_s3_uri == null ? null : {
 }`
 
 // destinationValue is what destinationExpr evaluates to where every
-// variable is the text of its reference (verifyCloudWatch).
+// variable is the text of its reference (EvalContext).
 func destinationValue() cty.Value {
 	return cty.ObjectVal(map[string]cty.Value{
 		"s3_configuration": cty.ObjectVal(map[string]cty.Value{
@@ -229,84 +209,4 @@ func destinationValue() cty.Value {
 			"role_arn":               cty.StringVal("var.results_role_arn"),
 		}),
 	})
-}
-
-// renderCloudWatch writes the module: terraform block requiring aws and
-// awscc, the variables, then the blocks, formatted as terraform fmt would.
-func renderCloudWatch(blocks []*awsBlock) ([]byte, error) {
-	f := hclwrite.NewEmptyFile()
-	body := f.Body()
-	rp := body.AppendNewBlock("terraform", nil).Body().AppendNewBlock("required_providers", nil).Body()
-	for _, p := range []struct{ name, source, version string }{
-		{"aws", "hashicorp/aws", cloudWatchAWSVersion},
-		{"awscc", "hashicorp/awscc", cloudWatchAWSCCVersion},
-	} {
-		rp.SetAttributeValue(p.name, cty.ObjectVal(map[string]cty.Value{
-			"source":  cty.StringVal(p.source),
-			"version": cty.StringVal(p.version),
-		}))
-	}
-	for _, v := range cloudWatchVariables {
-		body.AppendNewline()
-		vb := body.AppendNewBlock("variable", []string{v.Name}).Body()
-		vb.SetAttributeValue("description", cty.StringVal(v.Description))
-		typ, err := exprTokens(v.Type)
-		if err != nil {
-			return nil, err
-		}
-		vb.SetAttributeRaw("type", typ)
-		if v.Default != "" {
-			toks, err := exprTokens(v.Default)
-			if err != nil {
-				return nil, err
-			}
-			vb.SetAttributeRaw("default", toks)
-		}
-	}
-	for _, b := range blocks {
-		body.AppendNewline()
-		if err := writeAWSBlock(body, b); err != nil {
-			return nil, err
-		}
-	}
-	return hclwrite.Format(f.Bytes()), nil
-}
-
-// verifyCloudWatch parses src and checks that it holds exactly blocks,
-// each attribute evaluating to its value: every var.<name> is the text
-// "var.<name>" and the query definition's query_string is the query.
-func verifyCloudWatch(name string, src []byte, blocks []*awsBlock, query string) error {
-	body, err := Parse(name, src)
-	if err != nil {
-		return fmt.Errorf("generated file does not parse: %w", err)
-	}
-	ctx := EvalContext(body)
-	defs := map[string]cty.Value{}
-	for _, b := range blocks {
-		if b.Labels[0] == "aws_cloudwatch_query_definition" {
-			defs[b.Labels[1]] = cty.ObjectVal(map[string]cty.Value{"query_string": cty.StringVal(query)})
-		}
-	}
-	ctx.Variables["aws_cloudwatch_query_definition"] = cty.ObjectVal(defs)
-	ctx.Functions = map[string]function.Function{"chomp": stdlib.ChompFunc}
-	for _, want := range blocks {
-		p := strings.Join(append([]string{want.Type}, want.Labels...), ".")
-		got := findAWSBlock(body, want)
-		if got == nil {
-			return fmt.Errorf("%s is missing", p)
-		}
-		if err := verifyAWSBlock(ctx, src, got, want, p); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func findAWSBlock(body *hclsyntax.Body, want *awsBlock) *hclsyntax.Block {
-	for _, b := range body.Blocks {
-		if b.Type == want.Type && strings.Join(b.Labels, ".") == strings.Join(want.Labels, ".") {
-			return b
-		}
-	}
-	return nil
 }

@@ -12,8 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
-	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/cloudwatch"
@@ -51,15 +49,13 @@ func cwEval(t *testing.T, src, query string) map[string]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := EvalContext(body)
-	defs := map[string]cty.Value{}
+	refs := map[string]cty.Value{}
 	for _, b := range body.Blocks {
 		if b.Type == "resource" && b.Labels[0] == "aws_cloudwatch_query_definition" {
-			defs[b.Labels[1]] = cty.ObjectVal(map[string]cty.Value{"query_string": cty.StringVal(query)})
+			refs["aws_cloudwatch_query_definition."+b.Labels[1]+".query_string"] = cty.StringVal(query)
 		}
 	}
-	ctx.Variables["aws_cloudwatch_query_definition"] = cty.ObjectVal(defs)
-	ctx.Functions = map[string]function.Function{"chomp": stdlib.ChompFunc}
+	ctx := EvalContext(body, refs)
 	out := map[string]any{}
 	for _, b := range body.Blocks {
 		out[strings.Join(append([]string{b.Type}, b.Labels...), ".")] = evalBody(t, ctx, b.Body)
@@ -236,7 +232,7 @@ resource "aws_cloudwatch_query_definition" "d" {
 			[]string{`awscc_logs_scheduled_query.q: destination_configuration[0]: unknown block type "destination_configuration"`}},
 	}
 	for _, tt := range tests {
-		findings, err := checkAWSSchema("main.tf", []byte(fmt.Sprintf(file, tt.body)))
+		findings, err := CheckSchema("main.tf", []byte(fmt.Sprintf(file, tt.body)))
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -257,19 +253,19 @@ resource "aws_cloudwatch_query_definition" "d" {
 func TestCloudWatchVerifyCatchesEscaping(t *testing.T) {
 	r := seed(t)
 	query := "fields \"${x}\" as a, \"%{y}\" as b\n| display a, b\n"
-	blocks := cloudWatchBlocks(r, query, "cron(0 0 * * ? *)")
-	src, err := renderCloudWatch(blocks)
+	m := cloudWatchModule(r, query, "cron(0 0 * * ? *)")
+	src, err := Render(m.scaffold, m.blocks)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := verifyCloudWatch(CloudWatchFile, src, blocks, query); err != nil {
+	if err := Verify(CloudWatchFile, src, m.blocks); err != nil {
 		t.Fatalf("escaped file fails verification: %v", err)
 	}
 	broken := strings.Replace(string(src), "$${x}", "${x}", 1)
 	if broken == string(src) {
 		t.Fatal("the file does not hold the escaped $${x}")
 	}
-	if err := verifyCloudWatch(CloudWatchFile, []byte(broken), blocks, query); err == nil {
+	if err := Verify(CloudWatchFile, []byte(broken), m.blocks); err == nil {
 		t.Error("verification passed a file whose query has an unescaped ${x}")
 	}
 }

@@ -1,13 +1,14 @@
 // Package terraform writes Terraform for ruleport's targets: the Sentinel
-// alert rule resources now, the Athena and CloudWatch resources of other
-// backends through the same parts. An emitter describes what it wants as
-// Blocks whose attributes carry the values they must evaluate to; the
-// package renders them (strings that span lines as heredocs), prefixes the
-// scaffolding from templates/ (terraform block, variables), formats the
-// file as terraform fmt would, parses it back with hclsyntax and checks
-// that every attribute evaluates to exactly its value (Verify), then
-// checks the resources against an embedded provider schema (CheckSchema).
-// Nothing here does I/O; terraform itself only runs in tests.
+// alert rule (sentinel.go), the scheduled Athena query (athena.go) and the
+// CloudWatch Logs Insights query (cloudwatch.go), all through the same
+// parts. An emitter describes what it wants as Blocks whose attributes
+// carry the values they must evaluate to; the package renders them
+// (strings that span lines as heredocs), prefixes the scaffolding from
+// templates/ (terraform block, variables), formats the file as terraform
+// fmt would, parses it back with hclsyntax and checks that every
+// attribute evaluates to exactly its value (Verify), then checks the
+// resources against the embedded provider schemas (CheckSchema). Nothing
+// here does I/O; terraform itself only runs in tests.
 package terraform
 
 import (
@@ -35,14 +36,19 @@ type Block struct {
 	Source string
 }
 
-// Attr is one attribute. Value is what the attribute must evaluate to.
-// When Ref is set the attribute is written as that reference (var.name)
-// and Value is what Verify's context makes the reference evaluate to
-// (the string "var.name").
+// Attr is one attribute. Value is what the attribute must evaluate to in
+// EvalContext. Expr, when set, is the HCL expression source written
+// instead of Value's literal: a reference (var.x, or another resource's
+// attribute), a template, a conditional, a jsonencode call; Value is then
+// what it evaluates to there (var.x gives the string "var.x"). Meta marks
+// a Terraform meta-argument (count, depends_on): it says how Terraform
+// plans the resource, not what the resource holds, so Verify compares its
+// expression text instead of a value.
 type Attr struct {
 	Name   string
 	Value  cty.Value
-	Ref    hcl.Traversal
+	Expr   string
+	Meta   bool
 	Source string // rule field path, as Block.Source
 }
 
@@ -51,13 +57,27 @@ func (b *Block) Add(name string, v cty.Value, source string) {
 	b.Attrs = append(b.Attrs, Attr{Name: name, Value: v, Source: source})
 }
 
+// str appends a string attribute without a rule field behind it: the AWS
+// targets record none, so their schema findings point at the rule's start.
+func (b *Block) str(name, s string) {
+	b.Add(name, cty.StringVal(s), "")
+}
+
 // AddVar appends an attribute referring to input variable varName.
 func (b *Block) AddVar(name, varName string) {
-	b.Attrs = append(b.Attrs, Attr{
-		Name:  name,
-		Ref:   hcl.Traversal{hcl.TraverseRoot{Name: "var"}, hcl.TraverseAttr{Name: varName}},
-		Value: cty.StringVal("var." + varName),
-	})
+	b.AddExpr(name, "var."+varName, cty.StringVal("var."+varName))
+}
+
+// AddExpr appends an attribute written as the HCL expression src, which
+// must evaluate to v in EvalContext.
+func (b *Block) AddExpr(name, src string, v cty.Value) {
+	b.Attrs = append(b.Attrs, Attr{Name: name, Expr: src, Value: v})
+}
+
+// AddMeta appends the meta-argument name (count, depends_on) written as
+// src.
+func (b *Block) AddMeta(name, src string) {
+	b.Attrs = append(b.Attrs, Attr{Name: name, Expr: src, Meta: true})
 }
 
 // Nest appends and returns a nested block.
@@ -72,9 +92,12 @@ type Provider struct {
 	Name, Source, Version string
 }
 
-// Variable is one input variable of the generated module.
+// Variable is one input variable of the generated module. Type is an HCL
+// type expression (string, bool, list(string)); Default is HCL expression
+// source ("\"primary\"", "false", "null"), "" for a variable without a
+// default, which the user must then set.
 type Variable struct {
-	Name, Description, Type string
+	Name, Description, Type, Default string
 }
 
 // Scaffold is the part of a generated root module that every target's
@@ -94,19 +117,25 @@ func Render(s Scaffold, blocks []*Block) ([]byte, error) {
 	f := hclwrite.NewEmptyFile()
 	for _, b := range blocks {
 		f.Body().AppendNewline()
-		writeBlock(f.Body(), b)
+		if err := writeBlock(f.Body(), b, blockName(b)); err != nil {
+			return nil, err
+		}
 	}
 	src := append(head, f.Bytes()...)
 	// hclwrite.Format ignores syntax errors; Verify parses the result.
 	return hclwrite.Format(src), nil
 }
 
-func writeBlock(parent *hclwrite.Body, b *Block) {
+func writeBlock(parent *hclwrite.Body, b *Block, path string) error {
 	out := parent.AppendNewBlock(b.Type, b.Labels).Body()
 	for _, a := range b.Attrs {
 		switch {
-		case a.Ref != nil:
-			out.SetAttributeTraversal(a.Name, a.Ref)
+		case a.Expr != "":
+			toks, err := exprTokens(a.Expr)
+			if err != nil {
+				return fmt.Errorf("%s.%s: %w", path, a.Name, err)
+			}
+			out.SetAttributeRaw(a.Name, toks)
 		case a.Value.Type() == cty.String && a.Value.IsKnown() && !a.Value.IsNull():
 			out.SetAttributeRaw(a.Name, StringTokens(a.Name, a.Value.AsString()))
 		default:
@@ -114,8 +143,21 @@ func writeBlock(parent *hclwrite.Body, b *Block) {
 		}
 	}
 	for _, n := range b.Blocks {
-		writeBlock(out, n)
+		if err := writeBlock(out, n, path+"."+n.Type); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// exprTokens parses HCL expression source into tokens; hclwrite has no
+// other way to write an expression that is not a value or a traversal.
+func exprTokens(src string) (hclwrite.Tokens, error) {
+	f, diags := hclwrite.ParseConfig([]byte("x = "+src+"\n"), "expr.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return f.Body().GetAttribute("x").Expr().BuildTokens(nil), nil
 }
 
 // StringTokens returns tokens for s: a heredoc when s spans lines, so a
@@ -189,43 +231,94 @@ func Parse(name string, src []byte) (*hclsyntax.Body, error) {
 	return f.Body.(*hclsyntax.Body), nil
 }
 
-// EvalContext is the context Verify evaluates attributes in: every
-// var.<name> evaluates to the string "var.<name>" (so a reference can be
-// compared like a value), and chomp() is Terraform's function of that
-// name, which StringTokens uses.
-func EvalContext(body *hclsyntax.Body) *hcl.EvalContext {
+// EvalContext is the context generated files are evaluated in: every
+// declared var.<name> evaluates to the string "var.<name>" (so a
+// reference can be compared like a value); refs holds the attributes of
+// other resources that expressions refer to, keyed
+// "<type>.<name>.<attribute>" (what Terraform would know after apply);
+// chomp and jsonencode are Terraform's functions of those names, which
+// StringTokens and the AWS targets use.
+func EvalContext(body *hclsyntax.Body, refs map[string]cty.Value) *hcl.EvalContext {
 	vars := map[string]cty.Value{}
 	for _, b := range body.Blocks {
 		if b.Type == "variable" && len(b.Labels) == 1 {
 			vars[b.Labels[0]] = cty.StringVal("var." + b.Labels[0])
 		}
 	}
-	v := cty.EmptyObjectVal
-	if len(vars) > 0 {
-		v = cty.ObjectVal(vars)
+	ctx := &hcl.EvalContext{
+		Variables: map[string]cty.Value{"var": objectVal(vars)},
+		Functions: map[string]function.Function{"chomp": stdlib.ChompFunc, "jsonencode": stdlib.JSONEncodeFunc},
 	}
-	return &hcl.EvalContext{
-		Variables: map[string]cty.Value{"var": v},
-		Functions: map[string]function.Function{"chomp": stdlib.ChompFunc},
+	byType := map[string]map[string]map[string]cty.Value{}
+	for key, v := range refs {
+		parts := strings.SplitN(key, ".", 3)
+		if len(parts) != 3 {
+			panic(fmt.Sprintf("terraform: reference %q is not <type>.<name>.<attribute>", key))
+		}
+		typ, name := parts[0], parts[1]
+		if byType[typ] == nil {
+			byType[typ] = map[string]map[string]cty.Value{}
+		}
+		if byType[typ][name] == nil {
+			byType[typ][name] = map[string]cty.Value{}
+		}
+		byType[typ][name][parts[2]] = v
 	}
+	for typ, names := range byType {
+		objs := map[string]cty.Value{}
+		for name, attrs := range names {
+			objs[name] = cty.ObjectVal(attrs)
+		}
+		ctx.Variables[typ] = cty.ObjectVal(objs)
+	}
+	return ctx
+}
+
+// objectVal is cty.ObjectVal, which wants cty.EmptyObjectVal for no
+// attributes.
+func objectVal(m map[string]cty.Value) cty.Value {
+	if len(m) == 0 {
+		return cty.EmptyObjectVal
+	}
+	return cty.ObjectVal(m)
+}
+
+// resourceRefs is what a reference to a top-level attribute of one of
+// blocks' resources evaluates to: the value the attribute must have. So
+// an attribute that repeats another's (the schedule's input reading the
+// named query's text) is checked against that value, not against itself.
+func resourceRefs(blocks []*Block) map[string]cty.Value {
+	refs := map[string]cty.Value{}
+	for _, b := range blocks {
+		if b.Type != "resource" || len(b.Labels) != 2 {
+			continue
+		}
+		for _, a := range b.Attrs {
+			if !a.Meta {
+				refs[b.Labels[0]+"."+b.Labels[1]+"."+a.Name] = a.Value
+			}
+		}
+	}
+	return refs
 }
 
 // Verify parses src and checks that it holds exactly blocks (after any
 // scaffolding blocks): same types and labels, every attribute evaluating
-// to its Value byte for byte, no attribute or nested block more or less.
-// A difference means ruleport wrote the file wrong; the error says where.
+// to its Value byte for byte (a meta-argument: the same expression text),
+// no attribute or nested block more or less. A difference means ruleport
+// wrote the file wrong; the error says where.
 func Verify(name string, src []byte, blocks []*Block) error {
 	body, err := Parse(name, src)
 	if err != nil {
 		return fmt.Errorf("generated file does not parse: %w", err)
 	}
-	ctx := EvalContext(body)
+	ctx := EvalContext(body, resourceRefs(blocks))
 	for _, want := range blocks {
 		got := findBlock(body.Blocks, want)
 		if got == nil {
 			return fmt.Errorf("%s: block %s is missing", name, blockName(want))
 		}
-		if err := verifyBlock(ctx, got, want, blockName(want)); err != nil {
+		if err := verifyBlock(ctx, src, got, want, blockName(want)); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
@@ -245,7 +338,7 @@ func blockName(b *Block) string {
 	return strings.Join(append([]string{b.Type}, b.Labels...), ".")
 }
 
-func verifyBlock(ctx *hcl.EvalContext, got *hclsyntax.Block, want *Block, path string) error {
+func verifyBlock(ctx *hcl.EvalContext, src []byte, got *hclsyntax.Block, want *Block, path string) error {
 	if len(got.Body.Attributes) != len(want.Attrs) {
 		return fmt.Errorf("%s: %d attributes, want %d", path, len(got.Body.Attributes), len(want.Attrs))
 	}
@@ -254,12 +347,8 @@ func verifyBlock(ctx *hcl.EvalContext, got *hclsyntax.Block, want *Block, path s
 		if !ok {
 			return fmt.Errorf("%s.%s is missing", path, a.Name)
 		}
-		v, diags := ga.Expr.Value(ctx)
-		if diags.HasErrors() {
-			return fmt.Errorf("%s.%s does not evaluate: %s", path, a.Name, diags.Error())
-		}
-		if err := sameValue(v, a.Value); err != nil {
-			return fmt.Errorf("%s.%s: %w", path, a.Name, err)
+		if err := verifyAttr(ctx, src, ga, a, path+"."+a.Name); err != nil {
+			return err
 		}
 	}
 	if len(got.Body.Blocks) != len(want.Blocks) {
@@ -271,9 +360,28 @@ func verifyBlock(ctx *hcl.EvalContext, got *hclsyntax.Block, want *Block, path s
 		if g.Type != w.Type {
 			return fmt.Errorf("%s: found block %s", p, g.Type)
 		}
-		if err := verifyBlock(ctx, g, w, p); err != nil {
+		if err := verifyBlock(ctx, src, g, w, p); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// verifyAttr checks one attribute, at path in the file.
+func verifyAttr(ctx *hcl.EvalContext, src []byte, got *hclsyntax.Attribute, want Attr, path string) error {
+	if want.Meta {
+		text := strings.TrimSpace(string(got.Expr.Range().SliceBytes(src)))
+		if text != want.Expr {
+			return fmt.Errorf("%s is %q, want %q", path, text, want.Expr)
+		}
+		return nil
+	}
+	v, diags := got.Expr.Value(ctx)
+	if diags.HasErrors() {
+		return fmt.Errorf("%s does not evaluate: %s", path, diags.Error())
+	}
+	if err := sameValue(v, want.Value); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }

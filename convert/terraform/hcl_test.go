@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,5 +118,42 @@ func TestHeredocMarker(t *testing.T) {
 		if got := heredocMarker(c.hint, c.body); got != c.want {
 			t.Errorf("heredocMarker(%q, %q) = %q, want %q", c.hint, c.body, got, c.want)
 		}
+	}
+}
+
+// TestVerifyMetaAndReferences: a meta-argument is compared by its text,
+// and a reference to another resource's attribute evaluates to the value
+// that attribute must have (resource a.x's q is "T", its r is "R").
+func TestVerifyMetaAndReferences(t *testing.T) {
+	a := &Block{Type: "resource", Labels: []string{"a", "x"}}
+	a.str("q", "T")
+	a.str("r", "R")
+	b := &Block{Type: "resource", Labels: []string{"b", "y"}}
+	b.AddMeta("count", "var.on ? 1 : 0")
+	b.AddExpr("copy", "a.x.q", cty.StringVal("T"))
+	const file = "variable \"on\" {\n  type = bool\n}\n\nresource \"a\" \"x\" {\n  q = \"T\"\n  r = \"R\"\n}\n\nresource \"b\" \"y\" {\n  count = %s\n  copy  = %s\n}\n"
+	cases := []struct{ name, count, copy, err string }{
+		{"equal", "var.on ? 1 : 0", "a.x.q", ""},
+		{"meta differs", "var.on ? 2 : 0", "a.x.q", `t.tf: resource.b.y.count is "var.on ? 2 : 0", want "var.on ? 1 : 0"`},
+		{"another attribute", "var.on ? 1 : 0", "a.x.r", `t.tf: resource.b.y.copy: string differs at byte 0: got "R", want "T"`},
+	}
+	for _, c := range cases {
+		err := Verify("t.tf", []byte(fmt.Sprintf(file, c.count, c.copy)), []*Block{a, b})
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if diff := cmp.Diff(c.err, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.name, diff)
+		}
+	}
+	// Render writes the same: the meta-argument and the reference as
+	// their source text.
+	src, err := Render(Scaffold{Variables: []Variable{{Name: "on", Type: "bool"}}}, []*Block{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify("t.tf", src, []*Block{a, b}); err != nil {
+		t.Errorf("%v\n%s", err, src)
 	}
 }

@@ -133,19 +133,23 @@ var resourceMeta = []string{"count", "for_each", "depends_on", "provider", "life
 // CheckSchema checks every resource block of a file against the embedded
 // schemas: required arguments present, no unknown arguments or blocks,
 // values of the right type, enum values allowed, and nested block counts
-// within min_items and max_items. References to variables are unknown
-// values of any type and pass the type and enum checks.
+// within min_items and max_items. References to variables and to other
+// resources' attributes are unknown values of any type (as they are to
+// terraform validate) and pass the type and enum checks; whether they
+// hold the right values is Verify's to check.
 func CheckSchema(name string, src []byte) ([]Finding, error) {
 	body, err := Parse(name, src)
 	if err != nil {
 		return nil, err
 	}
-	ctx := EvalContext(body)
-	if vars := ctx.Variables["var"].AsValueMap(); len(vars) > 0 {
-		for k := range vars {
-			vars[k] = cty.DynamicVal // any value of any type
-		}
-		ctx.Variables["var"] = cty.ObjectVal(vars)
+	ctx := EvalContext(body, nil)
+	vars := ctx.Variables["var"].AsValueMap()
+	for k := range vars {
+		vars[k] = cty.DynamicVal // any value of any type
+	}
+	ctx.Variables["var"] = objectVal(vars)
+	for typ := range schemas {
+		ctx.Variables[typ] = cty.DynamicVal // another resource's attributes
 	}
 	var out []Finding
 	for _, b := range body.Blocks {

@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/rule"
@@ -50,29 +49,7 @@ func Sentinel(r *rule.Rule) ([]convert.File, convert.Diagnostics) {
 			Type:        "string",
 		}},
 	}
-	src, err := Render(scaffold, []*Block{res})
-	if err != nil {
-		return nil, convert.Diagnostics{internal(r, "rendering Terraform: %v", err)}
-	}
-	if err := Verify(SentinelFile, src, []*Block{res}); err != nil {
-		return nil, convert.Diagnostics{internal(r, "generated Terraform does not evaluate back to the rule: %v", err)}
-	}
-	findings, err := CheckSchema(SentinelFile, src)
-	if err != nil {
-		return nil, convert.Diagnostics{internal(r, "generated Terraform does not parse: %v", err)}
-	}
-	var diags convert.Diagnostics
-	for _, f := range findings {
-		diags.Add(r.Errorf(sourceOf(res, f.Path), "sentinel-tf: %s %s: %s", res.Labels[0], f.Path, f.Msg))
-	}
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	return []convert.File{{Name: SentinelFile, Data: src}}, nil
-}
-
-func internal(r *rule.Rule, format string, args ...any) *convert.Diagnostic {
-	return convert.Errorf(r.File, r.Start(), "internal error: "+format, args...)
+	return module{target: "sentinel-tf", file: SentinelFile, scaffold: scaffold, blocks: []*Block{res}}.emit(r)
 }
 
 // SentinelResource is the resource block for r, every attribute carrying
@@ -215,66 +192,4 @@ func strList(items []string) cty.Value {
 		vals[i] = cty.StringVal(s)
 	}
 	return cty.ListVal(vals)
-}
-
-// LocalName turns a display name into a Terraform resource name:
-// lower-case letters, digits and underscores, starting with a letter.
-func LocalName(display string) string {
-	var b strings.Builder
-	under := false
-	for _, c := range strings.ToLower(display) {
-		ok := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
-		switch {
-		case ok:
-			b.WriteRune(c)
-			under = false
-		case !under && b.Len() > 0:
-			b.WriteByte('_')
-			under = true
-		}
-	}
-	s := strings.TrimSuffix(b.String(), "_")
-	if len(s) > 64 {
-		s = strings.TrimSuffix(s[:64], "_")
-	}
-	if s == "" || s[0] >= '0' && s[0] <= '9' {
-		s = "rule_" + s
-	}
-	return strings.TrimSuffix(s, "_")
-}
-
-// sourceOf finds the rule field behind a schema finding's path
-// ("entity_mapping[1].field_mapping[0].identifier").
-func sourceOf(b *Block, path string) string {
-	source := b.Source
-	for _, part := range strings.Split(path, ".") {
-		name, idx := part, -1
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			name = part[:i]
-			fmt.Sscanf(part[i:], "[%d]", &idx)
-		}
-		if idx < 0 {
-			for _, a := range b.Attrs {
-				if a.Name == name {
-					return a.Source
-				}
-			}
-			return source
-		}
-		n := 0
-		var next *Block
-		for _, nb := range b.Blocks {
-			if nb.Type == name {
-				if n == idx {
-					next = nb
-				}
-				n++
-			}
-		}
-		if next == nil {
-			return source
-		}
-		b, source = next, next.Source
-	}
-	return source
 }

@@ -61,7 +61,7 @@ func evalFile(t *testing.T, src string) map[string]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := EvalContext(body)
+	ctx := EvalContext(body, nil)
 	out := map[string]any{}
 	for _, b := range body.Blocks {
 		out[strings.Join(append([]string{b.Type}, b.Labels...), ".")] = evalBody(t, ctx, b.Body)

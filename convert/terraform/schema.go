@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"sort"
@@ -65,29 +66,49 @@ type schemaFile struct {
 // schemas holds every embedded resource schema by type.
 var schemas = mustLoadSchemas()
 
+// mustLoadSchemas loads the embedded schemas; a file that does not load is
+// a mistake in the binary itself, which any test of the package shows.
 func mustLoadSchemas() map[string]*Schema {
-	out := map[string]*Schema{}
-	names, err := schemaFiles.ReadDir("schemas")
+	out, err := loadSchemas(schemaFiles)
 	if err != nil {
 		panic(err)
 	}
+	return out
+}
+
+// loadSchemas reads every schemas/*.json of fsys. A resource type that two
+// files define is an error: with one map per type, the later file would
+// otherwise replace the earlier one's schema without a word, and the
+// target whose file lost would be checked against another's idea of it.
+func loadSchemas(fsys fs.FS) (map[string]*Schema, error) {
+	out := map[string]*Schema{}
+	from := map[string]string{} // resource type -> file defining it
+	names, err := fs.ReadDir(fsys, "schemas")
+	if err != nil {
+		return nil, err
+	}
 	for _, n := range names {
-		data, err := schemaFiles.ReadFile(path.Join("schemas", n.Name()))
+		p := path.Join("schemas", n.Name())
+		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			panic(err)
+			return nil, err
 		}
 		var f schemaFile
 		if err := json.Unmarshal(data, &f); err != nil {
-			panic(fmt.Sprintf("schemas/%s: %v", n.Name(), err))
+			return nil, fmt.Errorf("%s: %v", p, err)
 		}
-		for typ, s := range f.Resources {
-			if err := s.Block.resolve(); err != nil {
-				panic(fmt.Sprintf("schemas/%s: %s: %v", n.Name(), typ, err))
+		for _, typ := range sortedKeys(f.Resources) {
+			if prev, ok := from[typ]; ok {
+				return nil, fmt.Errorf("%s: resource type %s is already defined in %s", p, typ, prev)
 			}
-			out[typ] = s
+			s := f.Resources[typ]
+			if err := s.Block.resolve(); err != nil {
+				return nil, fmt.Errorf("%s: %s: %v", p, typ, err)
+			}
+			out[typ], from[typ] = s, p
 		}
 	}
-	return out
+	return out, nil
 }
 
 func (b *BlockSchema) resolve() error {

@@ -2,7 +2,9 @@ package terraform
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zclconf/go-cty/cty"
@@ -134,5 +136,52 @@ func TestVerifyFindsDifferences(t *testing.T) {
 		if diff := cmp.Diff(c.err, got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", c.name, diff)
 		}
+	}
+}
+
+// TestLoadSchemasRefusesTwoDefinitions: a resource type defined in two
+// schema files is an error naming both, not a silent replacement.
+func TestLoadSchemasRefusesTwoDefinitions(t *testing.T) {
+	const x = `{"resource_schemas": {"x": {"block": {"attributes": {"a": {"type": "string", "optional": true}}}}}}`
+	const y = `{"resource_schemas": {"y": {"block": {}}}}`
+	tests := []struct {
+		name  string
+		files fstest.MapFS
+		want  string // the error; "" for none
+	}{
+		{"apart", fstest.MapFS{"schemas/a.json": {Data: []byte(x)}, "schemas/b.json": {Data: []byte(y)}}, ""},
+		// fs.ReadDir lists a.json before b.json, so b.json is the second.
+		{"twice", fstest.MapFS{"schemas/a.json": {Data: []byte(x)}, "schemas/b.json": {Data: []byte(x)}},
+			"schemas/b.json: resource type x is already defined in schemas/a.json"},
+		{"bad type", fstest.MapFS{"schemas/a.json": {Data: []byte(strings.Replace(x, `"string"`, `"text"`, 1))}},
+			`schemas/a.json: x: a: invalid primitive type name "text"`},
+	}
+	for _, tt := range tests {
+		_, err := loadSchemas(tt.files)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if d := cmp.Diff(tt.want, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, d)
+		}
+	}
+}
+
+// TestEmbeddedSchemas: the embedded files load, each resource type from
+// the one file of its provider, and every type a target emits has a
+// schema (the resources of sentinel.go, athena.go and cloudwatch.go).
+func TestEmbeddedSchemas(t *testing.T) {
+	got, err := loadSchemas(schemaFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"aws_athena_named_query", "aws_athena_workgroup", "aws_cloudwatch_query_definition",
+		"aws_glue_catalog_table", "aws_scheduler_schedule", "awscc_logs_scheduled_query",
+		"azurerm_sentinel_alert_rule_nrt", "azurerm_sentinel_alert_rule_scheduled",
+	}
+	if d := cmp.Diff(want, sortedKeys(got)); d != "" {
+		t.Errorf("resource types (-want +got):\n%s", d)
 	}
 }

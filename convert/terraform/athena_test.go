@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/rogpeppe/go-internal/txtar"
-	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/athena"
@@ -40,67 +38,6 @@ func athenaSQL(t *testing.T, r *rule.Rule) string {
 	return sql
 }
 
-func athenaFile(t *testing.T, r *rule.Rule, sql string) string {
-	t.Helper()
-	files, diags := Athena(r, sql)
-	if len(diags) > 0 {
-		t.Fatalf("Athena: %v", diags)
-	}
-	if len(files) != 1 || files[0].Name != AthenaFile {
-		t.Fatalf("Athena returned %d files, want one named %s", len(files), AthenaFile)
-	}
-	return string(files[0].Data)
-}
-
-// attrValue evaluates the attribute at path (block labels joined by ".",
-// then nested block types and the attribute) with vars as var.<name> and
-// the named query's text as aws_athena_named_query.<name>.query.
-func attrValue(t *testing.T, src string, sql string, path ...string) cty.Value {
-	t.Helper()
-	body, err := Parse("main.tf", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	refs := map[string]cty.Value{}
-	for _, b := range body.Blocks {
-		if b.Type == "resource" && b.Labels[0] == "aws_athena_named_query" {
-			refs["aws_athena_named_query."+b.Labels[1]+".query"] = cty.StringVal(sql)
-		}
-	}
-	ctx := EvalContext(body, refs)
-	var blk *hclsyntax.Block
-	for _, b := range body.Blocks {
-		if strings.Join(append([]string{b.Type}, b.Labels...), ".") == path[0] {
-			blk = b
-		}
-	}
-	if blk == nil {
-		t.Fatalf("no block %s", path[0])
-	}
-	for _, nested := range path[1 : len(path)-1] {
-		var next *hclsyntax.Block
-		for _, b := range blk.Body.Blocks {
-			if b.Type == nested {
-				next = b
-				break
-			}
-		}
-		if next == nil {
-			t.Fatalf("no block %s in %s", nested, strings.Join(path, "."))
-		}
-		blk = next
-	}
-	a := blk.Body.Attributes[path[len(path)-1]]
-	if a == nil {
-		t.Fatalf("no attribute %s", strings.Join(path, "."))
-	}
-	v, diags := a.Expr.Value(ctx)
-	if diags.HasErrors() {
-		t.Fatalf("%s: %v", strings.Join(path, "."), diags)
-	}
-	return v
-}
-
 // TestAthenaSeed checks the seed's module against values worked out from
 // the seed YAML (queryFrequency 1d is rate(1 day)), TARGETS.md §2 (the
 // table's SerDe, formats, projection properties and location template)
@@ -108,12 +45,14 @@ func attrValue(t *testing.T, src string, sql string, path ...string) cty.Value {
 func TestAthenaSeed(t *testing.T) {
 	r := seed(t)
 	sql := athenaSQL(t, r)
-	src := athenaFile(t, r, sql)
+	// The schedule's input reads the named query's text: what Terraform
+	// gives aws_athena_named_query.<name>.query is the SQL.
+	file := evalFile(t, athenaFile(t, r, sql), map[string]string{"aws_athena_named_query.query": sql})
 	const q = "resource.aws_athena_named_query.suspicious_aws_ec2_compute_resource_deployments"
 	const s = "resource.aws_scheduler_schedule.suspicious_aws_ec2_compute_resource_deployments"
 	const tbl = "resource.aws_glue_catalog_table.cloudtrail_logs"
 
-	if got := attrValue(t, src, sql, q, "query").AsString(); got != sql {
+	if got := lookup(t, file, q, "query"); got != sql {
 		t.Errorf("the named query is not the --target athena SQL byte for byte:\n%s", cmp.Diff(sql, got))
 	}
 	checks := []struct {
@@ -137,13 +76,13 @@ func TestAthenaSeed(t *testing.T) {
 		{[]string{tbl, "partition_keys", "name"}, "timestamp"},
 	}
 	for _, c := range checks {
-		if got := attrValue(t, src, sql, c.path...).AsString(); got != c.want {
+		if got := lookup(t, file, c.path...); got != c.want {
 			t.Errorf("%s = %q, want %q", strings.Join(c.path, "."), got, c.want)
 		}
 	}
 
 	var input map[string]any
-	if err := json.Unmarshal([]byte(attrValue(t, src, sql, s, "target", "input").AsString()), &input); err != nil {
+	if err := json.Unmarshal([]byte(lookup(t, file, s, "target", "input").(string)), &input); err != nil {
 		t.Fatal(err)
 	}
 	wantInput := map[string]any{
@@ -156,11 +95,7 @@ func TestAthenaSeed(t *testing.T) {
 		t.Errorf("schedule input (-want +got):\n%s", d)
 	}
 
-	params := map[string]string{}
-	for k, v := range attrValue(t, src, sql, tbl, "parameters").AsValueMap() {
-		params[k] = v.AsString()
-	}
-	wantParams := map[string]string{
+	wantParams := map[string]any{
 		"EXTERNAL":                           "TRUE",
 		"projection.enabled":                 "true",
 		"projection.timestamp.format":        "yyyy/MM/dd",
@@ -172,28 +107,17 @@ func TestAthenaSeed(t *testing.T) {
 		// HCL, it must evaluate to the literal text.
 		"storage.location.template": "s3://var.bucket/AWSLogs/var.account/CloudTrail/var.region/${timestamp}",
 	}
-	if d := cmp.Diff(wantParams, params); d != "" {
+	if d := cmp.Diff(wantParams, lookup(t, file, tbl, "parameters")); d != "" {
 		t.Errorf("table parameters (-want +got):\n%s", d)
 	}
-	if !strings.Contains(src, "/$${timestamp}") {
+	if !strings.Contains(athenaFile(t, r, sql), "/$${timestamp}") {
 		t.Errorf("the location template is not escaped as $${timestamp} in the file")
 	}
 
 	// The table's columns are the DDL's, in order.
-	body, _ := Parse("main.tf", []byte(src))
 	var cols []string
-	for _, b := range body.Blocks {
-		if b.Type == "resource" && b.Labels[0] == "aws_glue_catalog_table" {
-			for _, sd := range b.Body.Blocks {
-				for _, c := range sd.Body.Blocks {
-					if c.Type == "columns" {
-						n, _ := c.Body.Attributes["name"].Expr.Value(nil)
-						ty, _ := c.Body.Attributes["type"].Expr.Value(nil)
-						cols = append(cols, n.AsString()+" "+ty.AsString())
-					}
-				}
-			}
-		}
+	for _, c := range lookup(t, file, tbl, "storage_descriptor", "columns").([]any) {
+		cols = append(cols, c.(map[string]any)["name"].(string)+" "+c.(map[string]any)["type"].(string))
 	}
 	if len(cols) != 23 || cols[0] != "eventversion string" || cols[16] != "resources array<struct<arn:string,accountid:string,type:string>>" {
 		t.Errorf("table columns: %d, want the DDL's 23 (eventversion first, resources 17th): %v", len(cols), cols)
@@ -205,14 +129,7 @@ func TestAthenaSeed(t *testing.T) {
 func TestAthenaFmtAndVariables(t *testing.T) {
 	r := seed(t)
 	src := athenaFile(t, r, athenaSQL(t, r))
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "athena"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, AthenaFile), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	terraformFmtCheck(t, dir)
+	terraformFmtCheck(t, map[string]string{"athena": src})
 
 	body, err := Parse("main.tf", []byte(src))
 	if err != nil {
@@ -300,14 +217,7 @@ resource "aws_scheduler_schedule" "s" {
 			[]string{`aws_scheduler_schedule.s: target[0].role_arn: missing required argument "role_arn"`}},
 	}
 	for _, tt := range tests {
-		findings, err := CheckSchema("main.tf", []byte(strings.Replace(valid, "%s", tt.body, 1)))
-		if err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		var got []string
-		for _, f := range findings {
-			got = append(got, f.Resource+": "+f.Path+": "+f.Msg)
-		}
+		got := findingLines(t, strings.Replace(valid, "%s", tt.body, 1))
 		if d := cmp.Diff(tt.want, got); d != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.name, d)
 		}
@@ -318,23 +228,7 @@ resource "aws_scheduler_schedule" "s" {
 // evaluates to, so an unescaped ${ in the SQL (an HCL template sequence)
 // would be caught, not deployed.
 func TestAthenaVerifyCatchesEscaping(t *testing.T) {
-	r := seed(t)
-	sql := "SELECT '${x}' AS a\n"
-	m := athenaModule(r, sql, "rate(1 day)")
-	src, err := Render(m.scaffold, m.blocks)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Verify(AthenaFile, src, m.blocks); err != nil {
-		t.Fatalf("escaped file fails verification: %v", err)
-	}
-	broken := strings.Replace(string(src), "$${x}", "${x}", 1)
-	if broken == string(src) {
-		t.Fatal("the file does not hold the escaped $${x}")
-	}
-	if err := Verify(AthenaFile, []byte(broken), m.blocks); err == nil {
-		t.Error("verification passed a file whose query has an unescaped ${x}")
-	}
+	verifyCatchesUnescaping(t, athenaModule(seed(t), "SELECT '${x}' AS a\n", "rate(1 day)"))
 }
 
 // TestAthenaGolden keeps the seed's module in testdata/athena.txtar for

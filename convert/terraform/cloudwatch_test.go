@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
-	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/cloudwatch"
@@ -28,41 +27,6 @@ func cwQuery(t *testing.T, r *rule.Rule) string {
 	return q
 }
 
-func cwFile(t *testing.T, r *rule.Rule, query string) string {
-	t.Helper()
-	files, diags := CloudWatch(r, query)
-	if len(diags) > 0 {
-		t.Fatalf("CloudWatch: %v", diags)
-	}
-	if len(files) != 1 || files[0].Name != CloudWatchFile {
-		t.Fatalf("CloudWatch returned %d files, want one named %s", len(files), CloudWatchFile)
-	}
-	return string(files[0].Data)
-}
-
-// cwEval evaluates every top-level block of a cloudwatch-tf file into Go
-// values, with var.<name> as the text "var.<name>" and the query
-// definition's query_string as query (what Terraform would give it).
-func cwEval(t *testing.T, src, query string) map[string]any {
-	t.Helper()
-	body, err := Parse("main.tf", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	refs := map[string]cty.Value{}
-	for _, b := range body.Blocks {
-		if b.Type == "resource" && b.Labels[0] == "aws_cloudwatch_query_definition" {
-			refs["aws_cloudwatch_query_definition."+b.Labels[1]+".query_string"] = cty.StringVal(query)
-		}
-	}
-	ctx := EvalContext(body, refs)
-	out := map[string]any{}
-	for _, b := range body.Blocks {
-		out[strings.Join(append([]string{b.Type}, b.Labels...), ".")] = evalBody(t, ctx, b.Body)
-	}
-	return out
-}
-
 // TestCloudWatchSeed checks the seed's module against values worked out by
 // hand: the seed is named "Suspicious AWS EC2 Compute Resource
 // Deployments", runs every 1d (cron at midnight UTC) over the last 1d
@@ -75,7 +39,7 @@ func TestCloudWatchSeed(t *testing.T) {
 	if !strings.Contains(src, "type        = list(string)\n") {
 		t.Errorf("log_group_names is not a list(string):\n%s", src)
 	}
-	got := cwEval(t, src, query)
+	got := evalFile(t, src, map[string]string{"aws_cloudwatch_query_definition.query_string": query})
 	const local = "suspicious_aws_ec2_compute_resource_deployments"
 	want := map[string]any{
 		"terraform": map[string]any{"required_providers": []any{map[string]any{
@@ -232,14 +196,7 @@ resource "aws_cloudwatch_query_definition" "d" {
 			[]string{`awscc_logs_scheduled_query.q: destination_configuration[0]: unknown block type "destination_configuration"`}},
 	}
 	for _, tt := range tests {
-		findings, err := CheckSchema("main.tf", []byte(fmt.Sprintf(file, tt.body)))
-		if err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
-		}
-		var got []string
-		for _, f := range findings {
-			got = append(got, f.Resource+": "+f.Path+": "+f.Msg)
-		}
+		got := findingLines(t, fmt.Sprintf(file, tt.body))
 		if d := cmp.Diff(tt.want, got); d != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.name, d)
 		}
@@ -251,82 +208,39 @@ resource "aws_cloudwatch_query_definition" "d" {
 // query; the same file unescaped fails verification instead of deploying
 // another query.
 func TestCloudWatchVerifyCatchesEscaping(t *testing.T) {
-	r := seed(t)
-	query := "fields \"${x}\" as a, \"%{y}\" as b\n| display a, b\n"
-	m := cloudWatchModule(r, query, "cron(0 0 * * ? *)")
-	src, err := Render(m.scaffold, m.blocks)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Verify(CloudWatchFile, src, m.blocks); err != nil {
-		t.Fatalf("escaped file fails verification: %v", err)
-	}
-	broken := strings.Replace(string(src), "$${x}", "${x}", 1)
-	if broken == string(src) {
-		t.Fatal("the file does not hold the escaped $${x}")
-	}
-	if err := Verify(CloudWatchFile, []byte(broken), m.blocks); err == nil {
-		t.Error("verification passed a file whose query has an unescaped ${x}")
-	}
+	verifyCatchesUnescaping(t, cloudWatchModule(seed(t), "fields \"${x}\" as a, \"%{y}\" as b\n| display a, b\n", "cron(0 0 * * ? *)"))
 }
 
 // TestCloudWatchCorpus: every corpus rule that converts to Logs Insights
 // gives a module whose two query strings evaluate back to the query byte
 // for byte and that passes terraform fmt -check.
 func TestCloudWatchCorpus(t *testing.T) {
-	dir := t.TempDir()
-	var files []string
-	for _, pattern := range []string{"corpus/*/*.yaml", "corpus/*/*/*.yaml", "corpus/*/*.json"} {
-		m, _ := filepath.Glob(filepath.Join(sharedDir, pattern))
-		files = append(files, m...)
-	}
-	if len(files) < 90 {
-		t.Fatalf("found %d corpus files under %s, want 92", len(files), sharedDir)
-	}
-	n := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rules, diags := rule.Load(filepath.Base(f), data)
-		if diags.HasErrors() || rule.Validate(rules[0]).HasErrors() {
-			continue
-		}
-		r := rules[0]
-		query, _, diags := cloudwatch.EmitRule(r, cloudwatch.Options{})
+	srcs := map[string]string{}
+	for _, c := range corpusRules(t) {
+		query, _, diags := cloudwatch.EmitRule(c.r, cloudwatch.Options{})
 		if diags.HasErrors() {
 			continue // convert/cloudwatch's corpus test reports these
 		}
-		out, diags := CloudWatch(r, query)
-		if r.QueryFrequency == 0 && errors.Is(diags.Err(), convert.ErrUnsupported) {
-			t.Logf("%s: %v", f, diags)
+		out, diags := CloudWatch(c.r, query)
+		if c.r.QueryFrequency == 0 && errors.Is(diags.Err(), convert.ErrUnsupported) {
+			t.Logf("%s: %v", c.name, diags)
 			continue
 		}
 		if diags.HasErrors() {
-			t.Errorf("%s: %v", f, diags)
+			t.Errorf("%s: %v", c.name, diags)
 			continue
 		}
 		src := string(out[0].Data)
-		for key, res := range cwEval(t, src, query) {
+		refs := map[string]string{"aws_cloudwatch_query_definition.query_string": query}
+		for key, res := range evalFile(t, src, refs) {
 			if strings.HasPrefix(key, "resource.") && res.(map[string]any)["query_string"] != query {
-				t.Errorf("%s: %s's query_string does not evaluate back to the query", f, key)
+				t.Errorf("%s: %s's query_string does not evaluate back to the query", c.name, key)
 			}
 		}
-		sub := filepath.Join(dir, fmt.Sprint(n))
-		if err := os.MkdirAll(sub, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(sub, "main.tf"), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		n++
+		srcs[c.name] = src
 	}
-	t.Logf("%d corpus rules generated", n)
-	if n == 0 {
-		t.Fatal("no corpus rule generated")
-	}
-	terraformFmtCheck(t, dir)
+	t.Logf("%d corpus rules generated", len(srcs))
+	terraformFmtCheck(t, srcs)
 }
 
 // TestCloudWatchGolden keeps the seed's module in testdata/cloudwatch.txtar

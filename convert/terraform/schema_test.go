@@ -88,21 +88,14 @@ func TestCheckSchemaMissing(t *testing.T) {
 resource "azurerm_other" "o" {
 }
 `
-	findings, err := CheckSchema("t.tf", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, f := range findings {
-		got = append(got, f.Path+": "+f.Msg)
-	}
+	got := findingLines(t, src)
 	want := []string{
-		`display_name: missing required argument "display_name"`,
-		`log_analytics_workspace_id: missing required argument "log_analytics_workspace_id"`,
-		`query: missing required argument "query"`,
-		`severity: missing required argument "severity"`,
-		`event_grouping: 0 event_grouping blocks; at least 1 required`,
-		`: no schema for resource type azurerm_other`,
+		`azurerm_sentinel_alert_rule_nrt.r: display_name: missing required argument "display_name"`,
+		`azurerm_sentinel_alert_rule_nrt.r: log_analytics_workspace_id: missing required argument "log_analytics_workspace_id"`,
+		`azurerm_sentinel_alert_rule_nrt.r: query: missing required argument "query"`,
+		`azurerm_sentinel_alert_rule_nrt.r: severity: missing required argument "severity"`,
+		`azurerm_sentinel_alert_rule_nrt.r: event_grouping: 0 event_grouping blocks; at least 1 required`,
+		`azurerm_other.o: : no schema for resource type azurerm_other`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

@@ -1,126 +1,18 @@
 package terraform
 
 import (
-	"fmt"
-	"math/big"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/ruleport/ruleport/convert/rule"
-	"github.com/ruleport/ruleport/fixtures"
-	"github.com/zclconf/go-cty/cty"
 )
-
-var sharedDir = filepath.Join("..", "..", "..", "shared")
-
-func loadRule(t *testing.T, name string, data []byte) *rule.Rule {
-	t.Helper()
-	rules, diags := rule.Load(name, data)
-	if diags.HasErrors() || len(rules) != 1 {
-		t.Fatalf("loading %s: %v", name, diags)
-	}
-	if v := rule.Validate(rules[0]); v.HasErrors() {
-		t.Fatalf("%s is not valid: %v", name, v)
-	}
-	return rules[0]
-}
-
-func seed(t *testing.T) *rule.Rule {
-	data, err := fixtures.Seed.ReadFile(fixtures.SeedRulePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loadRule(t, "seed.yaml", data)
-}
-
-// sentinelFile runs Sentinel and returns its one file's text.
-func sentinelFile(t *testing.T, r *rule.Rule) string {
-	t.Helper()
-	files, diags := Sentinel(r)
-	if len(diags) > 0 {
-		t.Fatalf("Sentinel: %v", diags)
-	}
-	if len(files) != 1 || files[0].Name != SentinelFile {
-		t.Fatalf("Sentinel returned %d files, want one named %s", len(files), SentinelFile)
-	}
-	return string(files[0].Data)
-}
-
-// evalFile parses a file with hclsyntax and evaluates every top-level
-// block into plain Go values (attributes by name, nested blocks as lists
-// under their type), keyed "<type>.<label>...", so tests compare with
-// values worked out by hand rather than with the emitter's own model.
-func evalFile(t *testing.T, src string) map[string]any {
-	t.Helper()
-	body, err := Parse("main.tf", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := EvalContext(body, nil)
-	out := map[string]any{}
-	for _, b := range body.Blocks {
-		out[strings.Join(append([]string{b.Type}, b.Labels...), ".")] = evalBody(t, ctx, b.Body)
-	}
-	return out
-}
-
-func evalBody(t *testing.T, ctx *hcl.EvalContext, body *hclsyntax.Body) map[string]any {
-	t.Helper()
-	out := map[string]any{}
-	for name, a := range body.Attributes {
-		v, diags := a.Expr.Value(ctx)
-		if diags.HasErrors() {
-			// A type expression such as `type = string` in a variable.
-			out[name] = "(" + hcl.ExprAsKeyword(a.Expr) + ")"
-			continue
-		}
-		out[name] = goValue(v)
-	}
-	for _, b := range body.Blocks {
-		list, _ := out[b.Type].([]any)
-		out[b.Type] = append(list, evalBody(t, ctx, b.Body))
-	}
-	return out
-}
-
-func goValue(v cty.Value) any {
-	switch {
-	case v.IsNull():
-		return nil
-	case v.Type() == cty.String:
-		return v.AsString()
-	case v.Type() == cty.Bool:
-		return v.True()
-	case v.Type() == cty.Number:
-		n, _ := v.AsBigFloat().Int(new(big.Int))
-		return n.Int64()
-	case v.Type().IsObjectType() || v.Type().IsMapType():
-		m := map[string]any{}
-		for k, e := range v.AsValueMap() {
-			m[k] = goValue(e)
-		}
-		return m
-	case v.CanIterateElements():
-		var l []any
-		for _, e := range v.AsValueSlice() {
-			l = append(l, goValue(e))
-		}
-		return l
-	}
-	return v.GoString()
-}
 
 // TestSentinelSeed: the seed's resource, every value worked out from the
 // seed YAML and TARGETS.md §1 (1d is "P1D", gt is "GreaterThan", the
 // suppression defaults of the seed ARM), and the query byte for byte.
 func TestSentinelSeed(t *testing.T) {
 	r := seed(t)
-	got := evalFile(t, sentinelFile(t, r))
+	got := evalFile(t, sentinelFile(t, r), nil)
 	fm := func(id, col string) any { return map[string]any{"identifier": id, "column_name": col} }
 	want := map[string]any{
 		"terraform": map[string]any{"required_providers": []any{map[string]any{
@@ -197,7 +89,7 @@ version: 1.0.0
 func TestSentinelNRT(t *testing.T) {
 	r := loadRule(t, "nrt.yaml", []byte(nrtRule))
 	src := sentinelFile(t, r)
-	got := evalFile(t, src)["resource.azurerm_sentinel_alert_rule_nrt.nrt_rule"]
+	got := evalFile(t, src, nil)["resource.azurerm_sentinel_alert_rule_nrt.nrt_rule"]
 	want := map[string]any{
 		"name":                        "5db427b2-f406-4274-b413-e9fcb29412f8",
 		"log_analytics_workspace_id":  "var.log_analytics_workspace_id",
@@ -232,7 +124,7 @@ func TestSentinelManyMappings(t *testing.T) {
 	for len(r.EntityMappings) < 6 {
 		r.EntityMappings = append(r.EntityMappings, r.EntityMappings[1])
 	}
-	got := evalFile(t, sentinelFile(t, r))["terraform"]
+	got := evalFile(t, sentinelFile(t, r), nil)["terraform"]
 	want := map[string]any{"required_providers": []any{map[string]any{
 		"azurerm": map[string]any{"source": "hashicorp/azurerm", "version": ">= 4.19"},
 	}}}
@@ -266,7 +158,7 @@ incidentConfiguration:
     groupByCustomDetails: [Acct]
 `, 1)
 	r := loadRule(t, "r.yaml", []byte(src))
-	got := evalFile(t, sentinelFile(t, r))["resource.azurerm_sentinel_alert_rule_nrt.nrt_rule"].(map[string]any)
+	got := evalFile(t, sentinelFile(t, r), nil)["resource.azurerm_sentinel_alert_rule_nrt.nrt_rule"].(map[string]any)
 	want := map[string]any{
 		"custom_details": map[string]any{"Acct": "A"},
 		"alert_details_override": []any{map[string]any{
@@ -325,7 +217,7 @@ func TestSentinelQueryWithoutFinalNewline(t *testing.T) {
  "properties": {"displayName": "d", "severity": "Low", "enabled": true, "suppressionEnabled": false,
    "suppressionDuration": "PT1H", "query": "T\n| take 1"}}]}`
 	r := loadRule(t, "r.json", []byte(arm))
-	got := evalFile(t, sentinelFile(t, r))["resource.azurerm_sentinel_alert_rule_nrt.d"].(map[string]any)["query"]
+	got := evalFile(t, sentinelFile(t, r), nil)["resource.azurerm_sentinel_alert_rule_nrt.d"].(map[string]any)["query"]
 	if got != "T\n| take 1" {
 		t.Errorf("query = %q, want %q", got, "T\n| take 1")
 	}
@@ -335,43 +227,18 @@ func TestSentinelQueryWithoutFinalNewline(t *testing.T) {
 // evaluates back to the rule's query byte for byte and passes
 // terraform fmt -check.
 func TestSentinelCorpus(t *testing.T) {
-	dir := t.TempDir()
-	var files []string
-	for _, pattern := range []string{"corpus/*/*.yaml", "corpus/*/*/*.yaml", "corpus/*/*.json"} {
-		m, _ := filepath.Glob(filepath.Join(sharedDir, pattern))
-		files = append(files, m...)
-	}
-	if len(files) < 90 {
-		t.Fatalf("found %d corpus files under %s, want 92", len(files), sharedDir)
-	}
-	n := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rules, diags := rule.Load(filepath.Base(f), data)
-		if diags.HasErrors() || rule.Validate(rules[0]).HasErrors() {
-			continue // the CLI's corpus test pins these
-		}
-		r := rules[0]
-		src := sentinelFile(t, r)
-		for key, res := range evalFile(t, src) {
-			if strings.HasPrefix(key, "resource.") && res.(map[string]any)["query"] != r.Query {
-				t.Errorf("%s: the query does not evaluate back to the rule's", f)
+	srcs := map[string]string{}
+	for _, c := range corpusRules(t) {
+		src := sentinelFile(t, c.r)
+		for key, res := range evalFile(t, src, nil) {
+			if strings.HasPrefix(key, "resource.") && res.(map[string]any)["query"] != c.r.Query {
+				t.Errorf("%s: the query does not evaluate back to the rule's", c.name)
 			}
 		}
-		sub := filepath.Join(dir, fmt.Sprint(n))
-		if err := os.MkdirAll(sub, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(sub, "main.tf"), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		n++
+		srcs[c.name] = src
 	}
-	t.Logf("%d corpus rules generated", n)
-	terraformFmtCheck(t, dir)
+	t.Logf("%d corpus rules generated", len(srcs))
+	terraformFmtCheck(t, srcs)
 }
 
 func TestLocalName(t *testing.T) {

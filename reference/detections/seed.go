@@ -33,6 +33,15 @@ type seedKey struct {
 	SourceIpAddress, RecipientAccountId, AccountName, AccountUPNSuffix, UserIdentityArn, UserAgent string
 }
 
+// clone copies the key's strings: gjson's values are substrings of the
+// whole record's text, and a key kept in the group map would otherwise keep
+// every record that opened a group alive (memory growing with the log, not
+// with the number of groups).
+func (k seedKey) clone() seedKey {
+	return seedKey{strings.Clone(k.SourceIpAddress), strings.Clone(k.RecipientAccountId), strings.Clone(k.AccountName),
+		strings.Clone(k.AccountUPNSuffix), strings.Clone(k.UserIdentityArn), strings.Clone(k.UserAgent)}
+}
+
 // seedGroup is one group's aggregates; the zero times and hasSum false
 // stand for null.
 type seedGroup struct {
@@ -167,7 +176,7 @@ func summarizeSeed(groups map[seedKey]*seedGroup, row seedRow) {
 	g := groups[row.key]
 	if g == nil {
 		g = &seedGroup{}
-		groups[row.key] = g
+		groups[row.key.clone()] = g
 	}
 	if t := row.timeGenerated; !t.IsZero() {
 		if g.start.IsZero() || t.Before(g.start) {

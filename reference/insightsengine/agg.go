@@ -233,6 +233,13 @@ func (s *statsStage) push(r *row) error {
 	}
 	g := s.groups[b.String()]
 	if g == nil {
+		// Key strings may be substrings of the event's @message; copies
+		// let the event go once it is aggregated.
+		for i, k := range keys {
+			if str, ok := k.(string); ok {
+				keys[i] = strings.Clone(str)
+			}
+		}
 		g = &group{keys: keys, accs: make([]accumulator, len(s.cmd.aggs))}
 		for i, c := range s.cmd.aggs {
 			g.accs[i] = c.agg.new()

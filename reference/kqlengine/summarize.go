@@ -400,6 +400,14 @@ func (s *summarizer) run(src *relation) ([][]any, error) {
 }
 
 func (s *summarizer) newGroup(keys []any) *group {
+	// A key string may be a substring of its row's source record; copying
+	// it lets the record go once the row is aggregated, so memory grows with
+	// the number of groups, not with the log.
+	for i, k := range keys {
+		if str, ok := k.(string); ok {
+			keys[i] = strings.Clone(str)
+		}
+	}
 	g := &group{keys: keys, aggs: make([]aggregator, len(s.slots))}
 	for i, d := range s.slots {
 		g.aggs[i] = d.make()

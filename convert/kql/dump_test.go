@@ -2,7 +2,6 @@ package kql
 
 import (
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,6 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/ruleport/ruleport/internal/golden"
 )
 
 // dumpTree prints a tree for goldens: one node per line, indented, with
@@ -77,51 +78,12 @@ func dumpValue(b *strings.Builder, v reflect.Value, depth int) {
 // treeOpts compares trees without positions or comments.
 var treeOpts = cmp.Options{cmpopts.IgnoreTypes(Pos(0)), cmpopts.IgnoreFields(Query{}, "Comments")}
 
-// golden reads testdata/name, a txtar archive whose files come in pairs
-// "case.in" and "case.<suffix>", runs f on each input and compares with
-// the expected file. With UPDATE_GOLDEN=1 it rewrites the expected files
-// from f's output instead; read the diff before committing.
-func golden(t *testing.T, name, suffix string, f func(t *testing.T, in string) string) {
+// queryGolden runs f on each query of testdata/name, a golden archive
+// of pairs "case.in" and "case.<suffix>" (internal/golden.Pairs), with
+// the newline that ends the query's section taken off.
+func queryGolden(t *testing.T, name, suffix string, f func(t *testing.T, in string) string) {
 	t.Helper()
-	path := "testdata/" + name
-	ar, err := txtar.ParseFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	update := os.Getenv("UPDATE_GOLDEN") == "1"
-	var out []txtar.File
-	cases := 0
-	for i := 0; i < len(ar.Files); i++ {
-		file := ar.Files[i]
-		base, ok := strings.CutSuffix(file.Name, ".in")
-		if !ok {
-			t.Fatalf("%s: %s: expected a .in file, then its .%s", path, file.Name, suffix)
-		}
-		want := ""
-		if i+1 < len(ar.Files) && ar.Files[i+1].Name == base+"."+suffix {
-			want = string(ar.Files[i+1].Data)
-			i++
-		}
-		in := strings.TrimSuffix(string(file.Data), "\n")
-		var got string
-		t.Run(base, func(t *testing.T) {
-			got = f(t, in)
-			if !update {
-				if d := cmp.Diff(want, got); d != "" {
-					t.Errorf("%s (-want +got):\n%s", base, d)
-				}
-			}
-		})
-		cases++
-		out = append(out, file, txtar.File{Name: base + "." + suffix, Data: []byte(got)})
-	}
-	if cases == 0 {
-		t.Fatalf("%s holds no cases", path)
-	}
-	if update {
-		ar.Files = out
-		if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	golden.Pairs(t, "testdata/"+name, "in", suffix, func(t *testing.T, in txtar.File) string {
+		return f(t, strings.TrimSuffix(string(in.Data), "\n"))
+	})
 }

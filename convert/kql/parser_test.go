@@ -12,7 +12,7 @@ import (
 // The trees were written by UPDATE_GOLDEN=1 and read against the syntax
 // pages each construct's parser cites; a query that does not parse fails.
 func TestParseGolden(t *testing.T) {
-	golden(t, "parse.txtar", "tree", func(t *testing.T, in string) string {
+	queryGolden(t, "parse.txtar", "tree", func(t *testing.T, in string) string {
 		q, errs := Parse(in)
 		if len(errs) > 0 {
 			t.Errorf("parse errors: %v", errs)
@@ -27,7 +27,7 @@ func TestParseGolden(t *testing.T) {
 // testdata/errors.txtar, one "line:col: message" per line: every error is
 // reported, each where the problem is, and parsing goes on after it.
 func TestParseErrors(t *testing.T) {
-	golden(t, "errors.txtar", "errors", func(t *testing.T, in string) string {
+	queryGolden(t, "errors.txtar", "errors", func(t *testing.T, in string) string {
 		_, errs := Parse(in)
 		if len(errs) == 0 {
 			t.Errorf("no error for %q", in)

@@ -3,14 +3,12 @@ package terraform
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/athena"
@@ -18,6 +16,7 @@ import (
 	"github.com/ruleport/ruleport/convert/plan"
 	"github.com/ruleport/ruleport/convert/rule"
 	"github.com/ruleport/ruleport/convert/schema"
+	"github.com/ruleport/ruleport/internal/golden"
 )
 
 // athenaSQL is the rule's `--target athena` SQL (deployed: current_timestamp).
@@ -236,25 +235,7 @@ func TestAthenaVerifyCatchesEscaping(t *testing.T) {
 func TestAthenaGolden(t *testing.T) {
 	r := seed(t)
 	got := athenaFile(t, r, athenaSQL(t, r))
-	path := filepath.Join("testdata", "athena.txtar")
-	if os.Getenv("UPDATE_GOLDEN") == "1" {
-		ar := &txtar.Archive{
-			Comment: []byte("The athena-tf module of the seed rule (terraform.Athena), as a reader sees it.\nRewrite with UPDATE_GOLDEN=1 and read the diff.\n"),
-			Files:   []txtar.File{{Name: "seed/" + AthenaFile, Data: []byte(got)}},
-		}
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	ar, err := txtar.ParseFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(ar.Files[0].Data), got); d != "" {
-		t.Errorf("seed athena-tf (-want +got):\n%s", d)
-	}
+	golden.File(t, filepath.Join("testdata", "athena.txtar"),
+		"The athena-tf module of the seed rule (terraform.Athena), as a reader sees it.\nRewrite with UPDATE_GOLDEN=1 and read the diff.\n",
+		"seed/"+AthenaFile, []byte(got))
 }

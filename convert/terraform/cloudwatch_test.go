@@ -3,18 +3,17 @@ package terraform
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/cloudwatch"
 	"github.com/ruleport/ruleport/convert/rule"
+	"github.com/ruleport/ruleport/internal/golden"
 )
 
 // cwQuery is the rule's `--target cloudwatch` query.
@@ -248,22 +247,7 @@ func TestCloudWatchCorpus(t *testing.T) {
 func TestCloudWatchGolden(t *testing.T) {
 	r := seed(t)
 	got := cwFile(t, r, cwQuery(t, r))
-	path := filepath.Join("testdata", "cloudwatch.txtar")
-	if os.Getenv("UPDATE_GOLDEN") == "1" {
-		ar := &txtar.Archive{
-			Comment: []byte("The cloudwatch-tf module of the seed rule (terraform.CloudWatch), as a reader sees it.\nRewrite with UPDATE_GOLDEN=1 and read the diff.\n"),
-			Files:   []txtar.File{{Name: "seed/" + CloudWatchFile, Data: []byte(got)}},
-		}
-		if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	ar, err := txtar.ParseFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(ar.Files[0].Data), got); d != "" {
-		t.Errorf("seed cloudwatch-tf (-want +got):\n%s", d)
-	}
+	golden.File(t, filepath.Join("testdata", "cloudwatch.txtar"),
+		"The cloudwatch-tf module of the seed rule (terraform.CloudWatch), as a reader sees it.\nRewrite with UPDATE_GOLDEN=1 and read the diff.\n",
+		"seed/"+CloudWatchFile, []byte(got))
 }

@@ -27,7 +27,7 @@ func TestCheckSeed(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 0 and 10 warnings", code, stderr)
 	}
 	var ids []string
-	for _, l := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+	for _, l := range readLines(stdout) {
 		if !strings.HasPrefix(l, "seed.yaml:") || !strings.Contains(l, ": warning: cloudwatch: ") {
 			t.Errorf("finding %q is not a positioned cloudwatch warning", l)
 		}
@@ -63,7 +63,7 @@ func TestCheckCorpus(t *testing.T) {
 	// targets cannot express (warnings naming athena, cloudwatch) is
 	// theirs to pin.
 	var got []string
-	for _, l := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+	for _, l := range readLines(stdout) {
 		if !otherTarget.MatchString(l) {
 			got = append(got, l)
 		}
@@ -91,7 +91,7 @@ func TestCheckCorpus(t *testing.T) {
 func TestCheckExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	seed := string(mustReadSeed(t))
+	seed := string(seedData(t))
 	writeFile(t, dir, "warn.yaml", []byte(strings.Replace(seed, "triggerThreshold: 0", "triggerThreshold: 20000", 1)))
 	writeFile(t, dir, "err.yaml", []byte(strings.Replace(seed, "severity: Medium", "severity: Critical", 1)))
 	// SubTechniques is an alert property of the API that azurerm's
@@ -127,14 +127,4 @@ func TestCheckExitCodes(t *testing.T) {
 	if code, _, stderr := run("check"); code != ExitBadInput || !strings.HasPrefix(stderr, "ruleport check: give one or more RULE files\n") {
 		t.Errorf("check without files: exit %d, stderr %q", code, stderr)
 	}
-}
-
-func mustReadSeed(t *testing.T) []byte {
-	t.Helper()
-	p := seedFile(t, t.TempDir())
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,42 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/ruleport/ruleport/fixtures"
 )
-
-// sharedDir is ../shared beside the repository, absolute because some
-// tests change the working directory.
-var sharedDir, _ = filepath.Abs(filepath.Join("..", "..", "..", "..", "shared"))
-
-// run calls Run in-process and returns exit code, stdout and stderr.
-func run(args ...string) (int, string, string) {
-	var stdout, stderr bytes.Buffer
-	code := Run(args, nil, &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
-
-// seedFile writes the embedded seed rule into dir and returns its path.
-func seedFile(t *testing.T, dir string) string {
-	t.Helper()
-	data, err := fixtures.Seed.ReadFile(fixtures.SeedRulePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, "seed.yaml")
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func writeFile(t *testing.T, dir, name string, data []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // TestConvertBadInput: each kind of bad input gives one clear message on
 // stderr, exit 2, and nothing written. The scratch folder is the working
@@ -318,10 +282,7 @@ func TestConvertCorpus(t *testing.T) {
 			t.Chdir(dir)
 			code, stdout, stderr := run("convert", "--target", sentinelTargets, "--out", "out", base)
 			want, failing := corpusOutcome[base]
-			var got []string
-			if stderr != "" {
-				got = strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
-			}
+			got := readLines(stderr)
 			if code != want.exit || stdout != "" || !cmp.Equal(want.diags, got) {
 				t.Errorf("%s: exit %d, stdout %q; want exit %d\nstderr (-want +got):\n%s", in, code, stdout, want.exit, cmp.Diff(want.diags, got))
 			}
@@ -347,15 +308,6 @@ func TestConvertCorpus(t *testing.T) {
 	if converted != 92-len(corpusOutcome) {
 		t.Errorf("%d corpus files converted, want %d", converted, 92-len(corpusOutcome))
 	}
-}
-
-func mustRead(t *testing.T, p string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 // TestConvertOutEveryTarget: --out without --target writes every target;

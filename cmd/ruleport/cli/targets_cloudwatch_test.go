@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -9,20 +8,14 @@ import (
 
 	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/cloudwatch"
-	"github.com/ruleport/ruleport/convert/rule"
 	"github.com/ruleport/ruleport/convert/terraform"
-	"github.com/ruleport/ruleport/fixtures"
 )
 
 // TestCloudWatchTargets: the seed converts to one query file, with the
 // fidelity notes as warnings at their KQL constructs, and one Terraform
 // file that carries the same query.
 func TestCloudWatchTargets(t *testing.T) {
-	data, err := fixtures.Seed.ReadFile(fixtures.SeedRulePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := loadOne(t, "seed.yaml", data)
+	r := seedRule(t)
 	files, diags := cloudwatchTarget(r)
 	if diags.HasErrors() || len(files) != 1 || files[0].Name != CloudWatchQueryFile {
 		t.Fatalf("cloudwatch: files %v, diagnostics %v", files, diags)
@@ -78,57 +71,14 @@ func TestCloudWatchTargets(t *testing.T) {
 // can express is reported at its place in the rule file, named once by
 // the target, wrapping convert.ErrUnsupported.
 func TestCloudWatchTargetUnsupported(t *testing.T) {
-	const yaml = `id: 11111111-2222-3333-4444-555555555555
-name: unsupported rule
-query: |
-  AWSCloudTrail
-  | mv-expand x = parse_json(RequestParameters).items
-queryFrequency: 1h
-queryPeriod: 1h
-severity: Low
-triggerOperator: gt
-triggerThreshold: 0
-kind: Scheduled
-version: 1.0.0
-`
-	const yaml2 = `id: 11111111-2222-3333-4444-555555555555
-name: make_set rule
-query: |
-  AWSCloudTrail
-  | summarize s = make_set(EventName) by UserAgent
-queryFrequency: 1h
-queryPeriod: 1h
-severity: Low
-triggerOperator: gt
-triggerThreshold: 0
-kind: Scheduled
-version: 1.0.0
-`
-	mv := loadOne(t, "mv.yaml", []byte(yaml))
-	set := loadOne(t, "set.yaml", []byte(yaml2))
-	for _, tc := range []struct {
-		target string
-		gen    func(*rule.Rule) ([]convert.File, convert.Diagnostics)
-		r      *rule.Rule
-		want   string
-	}{
-		// The plan's error: line 5, column 5 (the query's second line,
-		// indented two spaces, after "| ").
+	mv := hourlyRule(t, "mv.yaml", "unsupported rule", "mv-expand x = parse_json(RequestParameters).items")
+	set := hourlyRule(t, "set.yaml", "make_set rule", "summarize s = make_set(EventName) by UserAgent")
+	checkRefusals(t, []refusal{
+		// The plan's error: mv-expand at 5:5 (see hourlyRule).
 		{"cloudwatch", cloudwatchTarget, mv, "mv.yaml:5:5: cloudwatch: unsupported operator mv-expand"},
 		{"cloudwatch-tf", cloudwatchTFTarget, mv, "mv.yaml:5:5: cloudwatch-tf: unsupported operator mv-expand"},
 		// The emitter's error: make_set at column 19 of line 5 (two
 		// spaces, "| summarize s = " takes 16 more).
 		{"cloudwatch", cloudwatchTarget, set, "set.yaml:5:19: cloudwatch: unsupported aggregate make_set (Logs Insights has no aggregate that collects values)"},
-	} {
-		files, diags := tc.gen(tc.r)
-		if files != nil || len(diags) != 1 {
-			t.Fatalf("%s: files %v, diagnostics %v", tc.target, files, diags)
-		}
-		if d := cmp.Diff(tc.want, diags[0].Error()); d != "" {
-			t.Errorf("%s (-want +got):\n%s", tc.target, d)
-		}
-		if !errors.Is(diags[0], convert.ErrUnsupported) {
-			t.Errorf("%s: %v does not wrap convert.ErrUnsupported", tc.target, diags[0])
-		}
-	}
+	})
 }

@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"encoding/json"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/athena"
 	"github.com/ruleport/ruleport/convert/kql"
 	"github.com/ruleport/ruleport/convert/plan"
@@ -153,10 +151,7 @@ func TestAthenaFmtAndVariables(t *testing.T) {
 }
 
 func TestRateExpression(t *testing.T) {
-	tests := []struct {
-		every time.Duration
-		want  string // "" for an error
-	}{
+	checkSchedules(t, "RateExpression", RateExpression, []scheduleCase{
 		{5 * time.Minute, "rate(5 minutes)"},
 		{time.Minute, "rate(1 minute)"},
 		{time.Hour, "rate(1 hour)"},
@@ -166,26 +161,16 @@ func TestRateExpression(t *testing.T) {
 		{14 * 24 * time.Hour, "rate(14 days)"},
 		{30 * time.Second, ""},
 		{0, ""},
-	}
-	for _, tt := range tests {
-		got, err := RateExpression(tt.every)
-		if (err != nil) != (tt.want == "") || got != tt.want {
-			t.Errorf("RateExpression(%v) = %q, %v; want %q", tt.every, got, err, tt.want)
-		}
-	}
+	})
 }
 
-// TestAthenaNRT: an NRT rule has no queryFrequency, so no schedule: the
-// target reports it as unsupported, at the rule.
+// TestAthenaNRT: an NRT rule has no queryFrequency (0), so no schedule:
+// the target reports it as unsupported, where queryFrequency would be
+// (the rule's start, as the rule has none).
 func TestAthenaNRT(t *testing.T) {
 	r := loadRule(t, "nrt.yaml", []byte(nrtRule))
-	_, diags := Athena(r, "SELECT 1")
-	if len(diags) != 1 || !errors.Is(diags[0], convert.ErrUnsupported) {
-		t.Fatalf("diagnostics %v, want one wrapping convert.ErrUnsupported", diags)
-	}
-	if !strings.Contains(diags[0].Msg, "queryFrequency") || !diags[0].Pos.IsValid() {
-		t.Errorf("diagnostic %q does not name queryFrequency at a position", diags[0].Error())
-	}
+	checkRefusals(t, []refusal{{"nrt", Athena, r, "SELECT 1", "queryFrequency",
+		"athena-tf: queryFrequency 0s is not a whole number of minutes (at least 1) that an EventBridge Scheduler rate can express"}})
 }
 
 // TestAthenaSchemaFindings: the embedded aws schema catches what a wrong
@@ -202,10 +187,7 @@ resource "aws_scheduler_schedule" "s" {
 `
 	const window = "  flexible_time_window {\n    mode = \"OFF\"\n  }\n"
 	const target = "  target {\n    arn      = \"a\"\n    role_arn = var.r\n    input    = jsonencode({ A = aws_athena_named_query.q.query })\n  }\n"
-	tests := []struct {
-		name, body string
-		want       []string
-	}{
+	checkFindings(t, valid, []findingCase{
 		{"valid", window + target, nil},
 		{"no target", window, []string{"aws_scheduler_schedule.s: target: 0 target blocks; at least 1 required"}},
 		{"two targets", window + target + target, []string{"aws_scheduler_schedule.s: target: 2 target blocks; at most 1 allowed"}},
@@ -214,13 +196,7 @@ resource "aws_scheduler_schedule" "s" {
 		{"unknown argument", window + target + "  schedule = \"x\"\n", []string{`aws_scheduler_schedule.s: schedule: unknown argument "schedule"`}},
 		{"missing role", window + strings.Replace(target, "    role_arn = var.r\n", "", 1),
 			[]string{`aws_scheduler_schedule.s: target[0].role_arn: missing required argument "role_arn"`}},
-	}
-	for _, tt := range tests {
-		got := findingLines(t, strings.Replace(valid, "%s", tt.body, 1))
-		if d := cmp.Diff(tt.want, got); d != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.name, d)
-		}
-	}
+	})
 }
 
 // TestAthenaVerifyCatchesEscaping: Verify compares what the file

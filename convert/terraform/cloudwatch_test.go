@@ -83,10 +83,7 @@ func TestCloudWatchSeed(t *testing.T) {
 // the forms of the CloudWatch Logs "Schedule expression reference", and
 // the ones it cannot.
 func TestCronExpression(t *testing.T) {
-	tests := []struct {
-		every time.Duration
-		want  string // "" for an error
-	}{
+	checkSchedules(t, "CronExpression", CronExpression, []scheduleCase{
 		{time.Minute, "cron(* * * * ? *)"},
 		{5 * time.Minute, "cron(*/5 * * * ? *)"},
 		{15 * time.Minute, "cron(*/15 * * * ? *)"},
@@ -102,13 +99,7 @@ func TestCronExpression(t *testing.T) {
 		{48 * time.Hour, ""},
 		{30 * time.Second, ""},
 		{0, ""},
-	}
-	for _, tt := range tests {
-		got, err := CronExpression(tt.every)
-		if (err != nil) != (tt.want == "") || got != tt.want {
-			t.Errorf("CronExpression(%v) = %q, %v; want %q", tt.every, got, err, tt.want)
-		}
-	}
+	})
 }
 
 // TestQueryDefinitionName: "ruleport/" and the rule's name, without ":" or
@@ -138,26 +129,10 @@ func TestCloudWatchUnsupported(t *testing.T) {
 	every7 := *r
 	every7.QueryFrequency = 7 * time.Minute
 	long := strings.Repeat("# x\n", MaxLogsInsightsQuery/4) + "fields @message\n"
-	tests := []struct {
-		name  string
-		r     *rule.Rule
-		query string
-		field string // where the diagnostic points
-		msg   string
-	}{
-		{"frequency", &every7, query, "queryFrequency", "queryFrequency 7m0s is not a period a cron expression repeats exactly"},
-		{"query length", r, long, "query", fmt.Sprintf("the Logs Insights query is %d characters; a scheduled query takes at most 10000", len(long))},
-	}
-	for _, tt := range tests {
-		files, diags := CloudWatch(tt.r, tt.query)
-		if files != nil || len(diags) != 1 {
-			t.Fatalf("%s: %d files, diagnostics %v; want one diagnostic", tt.name, len(files), diags)
-		}
-		d := diags[0]
-		if !errors.Is(d, convert.ErrUnsupported) || !strings.HasPrefix(d.Msg, "cloudwatch-tf: "+tt.msg) || d.Pos != tt.r.FieldPos(tt.field) {
-			t.Errorf("%s: %v (at %v); want unsupported %q at %s %v", tt.name, d, d.Pos, tt.msg, tt.field, tt.r.FieldPos(tt.field))
-		}
-	}
+	checkRefusals(t, []refusal{
+		{"frequency", CloudWatch, &every7, query, "queryFrequency", "cloudwatch-tf: queryFrequency 7m0s is not a period a cron expression repeats exactly"},
+		{"query length", CloudWatch, r, long, "query", fmt.Sprintf("cloudwatch-tf: the Logs Insights query is %d characters; a scheduled query takes at most 10000", len(long))},
+	})
 }
 
 // TestCloudWatchSchemaFindings: the embedded schemas catch what the
@@ -178,10 +153,7 @@ resource "aws_cloudwatch_query_definition" "d" {
 }
 `
 	const ok = "  execution_role_arn = var.r\n  query_language = \"CWLI\"\n  query_string = aws_cloudwatch_query_definition.d.query_string\n"
-	tests := []struct {
-		name, body string
-		want       []string
-	}{
+	checkFindings(t, file, []findingCase{
 		{"valid", ok, nil},
 		{"no role", strings.Replace(ok, "  execution_role_arn = var.r\n", "", 1),
 			[]string{`awscc_logs_scheduled_query.q: execution_role_arn: missing required argument "execution_role_arn"`}},
@@ -193,13 +165,7 @@ resource "aws_cloudwatch_query_definition" "d" {
 			[]string{`awscc_logs_scheduled_query.q: start_time_offset: wrong type: want number, found string`}},
 		{"destination as a block", ok + "  destination_configuration {\n  }\n",
 			[]string{`awscc_logs_scheduled_query.q: destination_configuration[0]: unknown block type "destination_configuration"`}},
-	}
-	for _, tt := range tests {
-		got := findingLines(t, fmt.Sprintf(file, tt.body))
-		if d := cmp.Diff(tt.want, got); d != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.name, d)
-		}
-	}
+	})
 }
 
 // TestCloudWatchVerifyCatchesEscaping: a query holding ${ and %{ (HCL

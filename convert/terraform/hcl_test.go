@@ -114,11 +114,7 @@ func TestVerifyMetaAndReferences(t *testing.T) {
 		{"another attribute", "var.on ? 1 : 0", "a.x.r", `t.tf: resource.b.y.copy: string differs at byte 0: got "R", want "T"`},
 	}
 	for _, c := range cases {
-		err := Verify("t.tf", []byte(fmt.Sprintf(file, c.count, c.copy)), []*Block{a, b})
-		got := ""
-		if err != nil {
-			got = err.Error()
-		}
+		got := errString(Verify("t.tf", []byte(fmt.Sprintf(file, c.count, c.copy)), []*Block{a, b}))
 		if diff := cmp.Diff(c.err, got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", c.name, diff)
 		}

@@ -1,13 +1,16 @@
 package terraform
 
 import (
+	"errors"
 	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -272,5 +275,78 @@ func verifyCatchesUnescaping(t *testing.T, m module) {
 	}
 	if err := Verify(m.file, []byte(broken), m.blocks); err == nil {
 		t.Error("verification passed a file whose query has an unescaped ${x}")
+	}
+}
+
+// errString is err's text, "" for none, for comparing with cmp.Diff.
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// scheduleCase is a rule frequency and the schedule expression it gives,
+// "" for an error.
+type scheduleCase struct {
+	every time.Duration
+	want  string
+}
+
+// checkSchedules runs a schedule expression function (RateExpression,
+// CronExpression) over cases.
+func checkSchedules(t *testing.T, name string, f func(time.Duration) (string, error), cases []scheduleCase) {
+	t.Helper()
+	for _, c := range cases {
+		got, err := f(c.every)
+		if (err != nil) != (c.want == "") || got != c.want {
+			t.Errorf("%s(%v) = %q, %v; want %q", name, c.every, got, err, c.want)
+		}
+	}
+}
+
+// findingCase is a body for a file with schema mistakes in it, and the
+// findings, as findingLines writes them, that CheckSchema must report.
+type findingCase struct {
+	name, body string
+	want       []string
+}
+
+// checkFindings checks file, with each case's body in place of its "%s",
+// against the schemas.
+func checkFindings(t *testing.T, file string, cases []findingCase) {
+	t.Helper()
+	for _, c := range cases {
+		got := findingLines(t, strings.Replace(file, "%s", c.body, 1))
+		if d := cmp.Diff(c.want, got); d != "" {
+			t.Errorf("%s (-want +got):\n%s", c.name, d)
+		}
+	}
+}
+
+// refusal is a rule and artifact text that an emitter (Athena, CloudWatch)
+// must refuse: no files, one diagnostic wrapping convert.ErrUnsupported,
+// at the rule field responsible, its message starting with msg.
+type refusal struct {
+	name  string
+	emit  func(*rule.Rule, string) ([]convert.File, convert.Diagnostics)
+	r     *rule.Rule
+	text  string
+	field string
+	msg   string
+}
+
+func checkRefusals(t *testing.T, cases []refusal) {
+	t.Helper()
+	for _, c := range cases {
+		files, diags := c.emit(c.r, c.text)
+		if files != nil || len(diags) != 1 {
+			t.Errorf("%s: %d files, diagnostics %v; want one diagnostic", c.name, len(files), diags)
+			continue
+		}
+		d := diags[0]
+		if !errors.Is(d, convert.ErrUnsupported) || !strings.HasPrefix(d.Msg, c.msg) || d.Pos != c.r.FieldPos(c.field) {
+			t.Errorf("%s: %v (at %v); want unsupported %q at %s %v", c.name, d, d.Pos, c.msg, c.field, c.r.FieldPos(c.field))
+		}
 	}
 }

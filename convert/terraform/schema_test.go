@@ -121,11 +121,7 @@ func TestVerifyFindsDifferences(t *testing.T) {
 		{"syntax error", "resource \"a\" \"b\" {\n", `generated file does not parse: t.tf:1,18-19: Unclosed configuration block; There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.`},
 	}
 	for _, c := range cases {
-		err := Verify("t.tf", []byte(c.src), []*Block{want})
-		got := ""
-		if err != nil {
-			got = err.Error()
-		}
+		got := errString(Verify("t.tf", []byte(c.src), []*Block{want}))
 		if diff := cmp.Diff(c.err, got); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", c.name, diff)
 		}
@@ -151,10 +147,7 @@ func TestLoadSchemasRefusesTwoDefinitions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := loadSchemas(tt.files)
-		got := ""
-		if err != nil {
-			got = err.Error()
-		}
+		got := errString(err)
 		if d := cmp.Diff(tt.want, got); d != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.name, d)
 		}

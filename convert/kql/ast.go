@@ -510,7 +510,9 @@ type BadOp struct {
 }
 
 // ---------------------------------------------------------------------------
-// Position methods
+// Position methods. For every node, Pos returns the offset of its first byte
+// and End the offset just past its last byte (the Node interface); as in
+// go/ast, the one-line implementations share this comment.
 
 func (q *Query) Pos() Pos {
 	if len(q.Stmts) > 0 {

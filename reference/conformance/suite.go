@@ -33,6 +33,7 @@ const (
 	Fail
 )
 
+// String is the verdict as reports print it: pass, gap or FAIL.
 func (s Status) String() string {
 	switch s {
 	case Pass:

@@ -118,6 +118,27 @@ var macros = []string{
 	// of x as Trino's CAST(x AS JSON) makes it, a varchar as a JSON string.
 	`CREATE OR REPLACE MACRO __trino_json_arg(x) AS to_json(x)`,
 
+	// The operand of a rewritten cast to ARRAY(JSON) or MAP(VARCHAR, JSON)
+	// (rewrite.go, 4): a JSON value; JSON text held as VARCHAR (the
+	// extractors' results) is read as JSON, not with DuckDB's list syntax.
+	`CREATE OR REPLACE MACRO __trino_json_doc(x) AS CAST(x AS JSON)`,
+
+	// The result of a rewritten cast to ARRAY(JSON): Trino keeps a JSON
+	// null element as JSON 'null' (json.md: CAST(JSON '[null]' AS
+	// ARRAY(JSON)) is [JSON 'null']); DuckDB makes it SQL NULL, which only
+	// a JSON null can have been.
+	`CREATE OR REPLACE MACRO __trino_json_nulls(arr) AS list_transform(arr, el -> COALESCE(el, CAST('null' AS JSON)))`,
+
+	// The same for the values of a rewritten cast to MAP(VARCHAR, JSON).
+	`CREATE OR REPLACE MACRO __trino_json_map_nulls(m) AS CASE WHEN m IS NOT NULL THEN map_from_entries(list_transform(map_entries(m),
+		en -> {'key': en.key, 'value': COALESCE(en.value, CAST('null' AS JSON))})) END`,
+
+	// sequence(start, stop): the integers from start to stop, counting
+	// down when stop is below start (array.md); DuckDB's generate_series
+	// counts up only unless given a step.
+	`CREATE OR REPLACE MACRO sequence(start, stop) AS CASE WHEN start <= stop
+		THEN generate_series(start, stop) ELSE generate_series(start, stop, -1) END`,
+
 	// json_format(json): the JSON text of a JSON value.
 	`CREATE OR REPLACE MACRO json_format(j) AS CAST(j AS VARCHAR)`,
 

@@ -391,7 +391,7 @@ func TestCompatCasesAreTrinoSQL(t *testing.T) {
 	var sqls []string
 	for _, cases := range [][]compatCase{compatDateDiffCases, compatDateTruncCases, compatDateAddCases,
 		compatISO8601AndUnixTimeCases, compatFormattingCases, compatJSONCases, compatStringsAndArraysCases,
-		compatNumbersCases, compatCurrentTimestampCases, compatKnownGapsCases} {
+		compatNumbersCases, compatCurrentTimestampCases, compatKnownGapsCases, compatExpandCases} {
 		for _, c := range cases {
 			sqls = append(sqls, "SELECT "+c.expr)
 		}

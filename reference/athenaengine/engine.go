@@ -9,10 +9,15 @@
 // date_add, cardinality, regexp_like, regexp_extract, regexp_replace,
 // regexp_count, regexp_split, json_parse, json_format, json_extract_scalar,
 // json_extract, from_iso8601_timestamp, from_unixtime, to_unixtime,
-// truncate, date_format, format_datetime, current_timestamp(p). Integer division is
-// Trino's. Two rewrites of the text remain, both insertions: timestamp
-// literals with a zone, and CAST and TRY_CAST to integer types
-// (rewrite.go). Functions DuckDB already shares with Trino
+// truncate, date_format, format_datetime, current_timestamp(p), sequence.
+// Integer division is Trino's. The rest are rewrites of the text
+// (rewrite.go): timestamp literals with a zone; CAST and TRY_CAST to
+// integer types, to JSON, and to ARRAY(JSON) and MAP(VARCHAR, JSON)
+// (DuckDB's JSON[], with JSON null elements kept as JSON 'null'); and
+// transform, DuckDB's list_transform. UNNEST ... WITH ORDINALITY,
+// map_entries, map_from_entries, MAP(keys, values), greatest and lambdas
+// (x -> ...) are DuckDB's own and agree with Trino's documented examples
+// (compat_expand_test.go). Functions DuckDB already shares with Trino
 // (lower, strpos, split, coalesce, try, try_cast, sum, min, max) are left as
 // they are; compat_test.go pins them against Trino's documented examples
 // too.
@@ -37,6 +42,9 @@
 //   - An array subscript past the end (arr[5]) is NULL; Trino fails.
 //   - An unaliased expression column is named after its text; Trino names
 //     it _col0, _col1, ... Emitted SQL aliases every output column.
+//   - UNNEST takes one array: Trino's UNNEST(a, b), which pads the shorter
+//     with nulls, fails to bind. The emitted SQL expands several values
+//     with sequence and element_at instead.
 package athenaengine
 
 import (

@@ -7,10 +7,9 @@ import (
 	"unicode/utf8"
 )
 
-// The three places where the layer edits the SQL text instead of defining a
-// function. Both are syntax, which no macro can replace, and both only
-// insert text, so every position maps back to the text as written
-// (positionMap).
+// The places where the layer edits the SQL text instead of defining a
+// function: syntax, which no macro can replace. All but one only insert
+// text, so every position maps back to the text as written (positionMap).
 //
 // 1. A timestamp literal with a time zone. In Trino,
 // TIMESTAMP '2020-03-01 00:00:00 UTC' (datetime.md's own example) or
@@ -59,6 +58,25 @@ import (
 // to_json, whose result the cast to JSON then keeps:
 //
 //	CAST(x AS JSON)  ->  CAST(__trino_json_arg(x) AS JSON)
+
+// 4. CAST and TRY_CAST to ARRAY(JSON) and MAP(VARCHAR, JSON), Trino's
+// partial casts of a JSON array or object (json.md, "Cast from JSON"). Two
+// things differ in DuckDB: an array type is written JSON[], not
+// ARRAY(JSON); and a JSON null inside the value becomes SQL NULL, where
+// Trino keeps JSON 'null' (CAST(JSON '[null]' AS ARRAY(JSON)) is
+// [JSON 'null']). Also, DuckDB reads a VARCHAR operand (json_extract's
+// result here) with its own list and map syntax, so the operand is made
+// JSON first. The rewrite replaces the type and wraps both sides:
+//
+//	CAST(x AS ARRAY(JSON))          ->  __trino_json_nulls(CAST(__trino_json_doc(x) AS JSON[]))
+//	TRY_CAST(x AS MAP(VARCHAR, JSON)) ->  __trino_json_map_nulls(TRY_CAST(__trino_json_doc(x) AS MAP(VARCHAR, JSON)))
+//
+// 5. transform(array, lambda): Trino's name (array.md); DuckDB's function
+// is list_transform, and a macro cannot take a lambda. "list_" is
+// inserted before the name when a "(" follows it.
+//
+// Only 4 replaces text (the type name); a position inside the
+// replacement maps to its start.
 
 // sqlToken is one lexical token of the SQL text: its kind and byte span.
 type sqlToken struct {
@@ -147,10 +165,12 @@ func isWordPart(c byte) bool {
 // integerTypes are the cast targets whose semantics the rewrite repairs.
 var integerTypes = map[string]bool{"tinyint": true, "smallint": true, "integer": true, "int": true, "bigint": true}
 
-// edit inserts text at a byte offset of the original SQL.
+// edit replaces the del bytes at a byte offset of the original SQL by
+// text (an insertion when del is 0).
 type edit struct {
 	at   int
 	text string
+	del  int
 }
 
 // timestampLiteral splits the text of a Trino timestamp literal into the
@@ -175,7 +195,11 @@ func rewrite(src string) (string, positionMap) {
 		word := strings.ToLower(src[toks[i].start:toks[i].end])
 		next := toks[i+1]
 		if word == "timestamp" && next.kind == 's' && hasZone(strings.TrimSuffix(src[next.start+1:next.end], "'")) {
-			edits = append(edits, edit{toks[i].end, "TZ"})
+			edits = append(edits, edit{at: toks[i].end, text: "TZ"})
+			continue
+		}
+		if word == "transform" && src[next.start:next.end] == "(" {
+			edits = append(edits, edit{at: toks[i].start, text: "list_"})
 			continue
 		}
 		if (word != "cast" && word != "try_cast") || src[next.start:next.end] != "(" {
@@ -185,20 +209,42 @@ func rewrite(src string) (string, positionMap) {
 		if as < 0 || as+1 == closing {
 			continue
 		}
-		target := strings.Join(strings.Fields(strings.ToLower(src[toks[as+1].start:toks[closing-1].end])), " ")
+		target := strings.Join(strings.Fields(strings.ToLower(src[toks[as+1].start:toks[closing-1].end])), "")
 		wrap := "__trino_int_arg("
 		switch {
 		case integerTypes[target]:
 		case target == "json":
 			wrap = "__trino_json_arg("
+		case target == "array(json)":
+			edits = append(edits, jsonCastEdits(toks, i, as, closing, "__trino_json_nulls(", "JSON[]")...)
+			continue
+		case target == "map(varchar,json)":
+			edits = append(edits, jsonCastEdits(toks, i, as, closing, "__trino_json_map_nulls(", "")...)
+			continue
 		default:
 			continue
 		}
 		edits = append(edits,
-			edit{toks[i+1].end, wrap},
-			edit{toks[as-1].end, ")"})
+			edit{at: toks[i+1].end, text: wrap},
+			edit{at: toks[as-1].end, text: ")"})
 	}
 	return applyEdits(src, edits)
+}
+
+// jsonCastEdits are the edits of rewrite 4 for the cast whose keyword is
+// toks[kw]: outer wraps the cast, the operand becomes JSON, and the
+// target type is replaced by typ unless typ is "".
+func jsonCastEdits(toks []sqlToken, kw, as, closing int, outer, typ string) []edit {
+	edits := []edit{
+		{at: toks[kw].start, text: outer},
+		{at: toks[kw+1].end, text: "__trino_json_doc("},
+		{at: toks[as-1].end, text: ")"},
+	}
+	if typ != "" {
+		start, end := toks[as+1].start, toks[closing-1].end
+		edits = append(edits, edit{at: start, text: typ, del: end - start})
+	}
+	return append(edits, edit{at: toks[closing].end, text: ")"})
 }
 
 // castParts finds, for the "(" at toks[open], the index of the AS keyword
@@ -242,15 +288,15 @@ func applyEdits(src string, edits []edit) (string, positionMap) {
 	for _, e := range edits {
 		b.WriteString(src[last:e.at])
 		b.WriteString(e.text)
-		last = e.at
+		last = e.at + e.del
 	}
 	b.WriteString(src[last:])
 	return b.String(), positionMap(edits)
 }
 
 // original returns the offset in the original SQL of byte offset pos in the
-// rewritten SQL. A position inside inserted text maps to where the text was
-// inserted.
+// rewritten SQL. A position inside inserted or replacing text maps to where
+// the text was put.
 func (m positionMap) original(pos int) int {
 	shift := 0
 	for _, e := range m {
@@ -261,7 +307,7 @@ func (m positionMap) original(pos int) int {
 		if pos < start+len(e.text) {
 			return e.at
 		}
-		shift += len(e.text)
+		shift += len(e.text) - e.del
 	}
 	return pos - shift
 }

@@ -33,6 +33,16 @@ func TestRewrite(t *testing.T) {
 		{"timestamp with fraction, no zone", `TIMESTAMP '2020-03-01 00:00:00.123456'`, `TIMESTAMP '2020-03-01 00:00:00.123456'`},
 		{"partition column untouched", `WHERE "timestamp" = '2026/03/02'`, `WHERE "timestamp" = '2026/03/02'`},
 		{"cast to timestamp untouched", `CAST(x AS timestamp)`, `CAST(x AS timestamp)`},
+		{"cast to array(json)", `CAST(j AS ARRAY(JSON))`, `__trino_json_nulls(CAST(__trino_json_doc(j) AS JSON[]))`},
+		{"try_cast to array( json ), any case", `try_cast(j as array( json ))`,
+			`__trino_json_nulls(try_cast(__trino_json_doc(j) as JSON[]))`},
+		{"cast to map(varchar, json)", `TRY_CAST(f(x, y) AS MAP(VARCHAR, JSON))`,
+			`__trino_json_map_nulls(TRY_CAST(__trino_json_doc(f(x, y)) AS MAP(VARCHAR, JSON)))`},
+		{"other map casts untouched", `CAST(x AS MAP(VARCHAR, INTEGER))`, `CAST(x AS MAP(VARCHAR, INTEGER))`},
+		{"transform", `transform(a, x -> x + 1)`, `list_transform(a, x -> x + 1)`},
+		{"transform not called untouched", `SELECT transform FROM t`, `SELECT transform FROM t`},
+		{"nested json casts", `transform(CAST(CAST(j AS ARRAY(JSON)) AS JSON), e -> e)`,
+			`list_transform(CAST(__trino_json_arg(__trino_json_nulls(CAST(__trino_json_doc(j) AS JSON[]))) AS JSON), e -> e)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,6 +76,22 @@ func TestPositionMap(t *testing.T) {
 	}
 }
 
+// TestPositionMapReplacement: around a replaced type name, original
+// bytes keep their positions and the replacement maps to its start.
+func TestPositionMapReplacement(t *testing.T) {
+	in := "SELECT CAST(j AS ARRAY(JSON)) + bad"
+	out, pos := rewrite(in)
+	if got, want := pos.original(strings.Index(out, "bad")), strings.Index(in, "bad"); got != want {
+		t.Errorf("text after the replacement maps to %d, want %d", got, want)
+	}
+	if got, want := pos.original(strings.Index(out, "JSON[]")+3), strings.Index(in, "ARRAY(JSON)"); got != want {
+		t.Errorf("replacing text maps to %d, want %d", got, want)
+	}
+	if got, want := pos.original(strings.Index(out, "j)")), strings.Index(in, "j "); got != want {
+		t.Errorf("the operand maps to %d, want %d", got, want)
+	}
+}
+
 func TestLineCol(t *testing.T) {
 	src := "SELECT 'é' +\n  x"
 	tests := []struct {
@@ -89,6 +115,7 @@ func TestLineCol(t *testing.T) {
 func FuzzRewrite(f *testing.F) {
 	f.Add("SELECT CAST(x AS int), TIMESTAMP '2020-01-01 00:00 UTC' -- c\n/* d */ 'e''f' \"g\"")
 	f.Add("CAST((CAST(y AS bigint)) AS smallint)")
+	f.Add("TRY_CAST(j AS ARRAY(JSON)), CAST(m AS MAP(VARCHAR, JSON)), transform(a, x -> x)")
 	f.Fuzz(func(t *testing.T, in string) {
 		out, pos := rewrite(in)
 		if len(out) < len(in) {

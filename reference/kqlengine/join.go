@@ -176,8 +176,11 @@ func uniqueName(name string, taken map[string]bool) string {
 }
 
 // columns lays out the output: semi and anti joins keep one side's
-// columns; the others keep the left's, then the right's, renamed where
-// they collide.
+// columns; the others keep the left's, then the right's. A right column
+// whose name the left side has gets the first numeric suffix that is no
+// column name of either side nor one given before, as Kusto.Language's
+// binder names it (convert/kql bind_join.go: T join U on a, where U has a
+// and a1, names U's a a2 and keeps a1).
 func (p *joinPlan) columns(lcols, rcols []Column) []Column {
 	switch {
 	case (p.kind.semi || p.kind.anti) && p.kind.right:
@@ -186,13 +189,19 @@ func (p *joinPlan) columns(lcols, rcols []Column) []Column {
 		return lcols
 	}
 	out := append([]Column(nil), lcols...)
-	taken := map[string]bool{}
+	taken, inLeft := map[string]bool{}, map[string]bool{}
 	for _, c := range lcols {
+		taken[c.Name], inLeft[c.Name] = true, true
+	}
+	for _, c := range rcols {
 		taken[c.Name] = true
 	}
 	for _, c := range rcols {
-		name := uniqueName(c.Name, taken)
-		taken[name] = true
+		name := c.Name
+		if inLeft[name] {
+			name = uniqueName(name, taken)
+			taken[name] = true
+		}
 		out = append(out, Column{Name: name, Type: c.Type})
 	}
 	return out

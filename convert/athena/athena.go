@@ -17,6 +17,11 @@
 //     quotes the KQL operator as written. Every CTE lists its columns, so
 //     the dead columns the plan pruned visibly disappear, and a comment
 //     names them.
+//   - mv-expand is a CROSS JOIN UNNEST ... WITH ORDINALITY of the value's
+//     elements, and a join a JOIN of the left side's CTE with the last CTE
+//     of the right side, whose own CTEs (from its own scan of the table,
+//     awscloudtrail_<n> for the join at operator n) come just before it
+//     (expand.go).
 //   - The final SELECT returns the output columns in KQL's order, quoted so
 //     Athena keeps their case ("Start", "end").
 //
@@ -52,7 +57,10 @@
 // refused. The table's JSON reader matches keys ignoring letter case
 // ("principalid" fills principalId), which KQL does not; CloudTrail writes
 // one spelling. eventTime keeps milliseconds (from_iso8601_timestamp is
-// timestamp(3)), KQL 100-nanosecond ticks.
+// timestamp(3)), KQL 100-nanosecond ticks. mv-expand's with_itemindex
+// numbers a bag's properties in the sorted order json_parse gives them,
+// KQL in the order written. mv-expand kind=array and to typeof(datetime)
+// or typeof(timespan) are refused.
 package athena
 
 import (
@@ -106,6 +114,9 @@ type emitter struct {
 	windowEnd string
 	b         strings.Builder
 	errs      kql.ErrorList
+	// used holds the CTE names given so far, ctes their number.
+	used map[string]bool
+	ctes int
 }
 
 func (e *emitter) unsupported(pos kql.Pos, format string, args ...any) {
@@ -124,89 +135,65 @@ func timestampLiteral(t time.Time) string {
 
 // query writes the whole statement.
 func (e *emitter) query() {
-	names := e.cteNames()
+	e.used = map[string]bool{}
 	e.b.WriteString("WITH\n")
-	for i, st := range e.plan.Steps {
+	last := e.pipeline(e.plan, "")
+	e.b.WriteString("\n")
+	e.final(last)
+}
+
+// pipeline writes the CTEs of p's steps, a join's right side just before
+// the join, and returns the name of the last CTE. suffix tells a join's
+// right-side scan apart from the main one (awscloudtrail_5 is the table
+// read for the join that is operator 5).
+func (e *emitter) pipeline(p *plan.Plan, suffix string) string {
+	prev := ""
+	for i, st := range p.Steps {
+		var right string
+		if j, ok := st.(*plan.Join); ok {
+			right = e.pipeline(j.Right, "_"+strconv.Itoa(j.Index))
+		}
 		e.checkCase(st)
-		if i > 0 {
+		if e.ctes > 0 {
 			e.b.WriteString(",\n")
 		}
-		e.quote(st)
-		fmt.Fprintf(&e.b, "%s AS (\n", names[i])
-		if i == 0 {
-			e.scan(st.(*plan.Scan))
-		} else {
-			e.step(st, names[i-1])
+		e.ctes++
+		if _, scan := st.(*plan.Scan); scan && suffix != "" {
+			// A join's right side reads the table again.
+			fmt.Fprintf(&e.b, "-- the right side of the join at operator %s:\n", suffix[1:])
+		}
+		e.b.WriteString(plan.Quote(st, "--"))
+		name := e.cteName(st, suffix)
+		fmt.Fprintf(&e.b, "%s AS (\n", name)
+		switch st := st.(type) {
+		case *plan.Scan:
+			e.scan(st)
+		case *plan.Join:
+			e.join(st, p.Steps[i-1], prev, right)
+		default:
+			e.step(st, p.Steps[i-1], prev)
 		}
 		e.b.WriteString(")")
+		prev = name
 	}
-	e.b.WriteString("\n")
-	e.final(names[len(names)-1])
+	return prev
 }
 
-// quote writes the KQL text of a step as SQL comments, and the columns the
-// plan pruned at it.
-func (e *emitter) quote(st plan.Step) {
+// cteName names a step's CTE (package doc); suffix follows a scan's name.
+func (e *emitter) cteName(st plan.Step, suffix string) string {
 	info := st.Info()
-	lines := strings.Split(dedent(info.Text), "\n")
-	for i, l := range lines {
-		prefix := "-- | "
-		if _, scan := st.(*plan.Scan); scan {
-			prefix = "-- "
-		} else if i > 0 {
-			prefix = "--   "
-		}
-		e.b.WriteString(strings.TrimRight(prefix+l, " ") + "\n")
-	}
-	if len(info.Pruned) > 0 {
-		fmt.Fprintf(&e.b, "-- not computed, never reaches the output: %s\n", strings.Join(info.Pruned, ", "))
-	}
-}
-
-// dedent removes the indentation the continuation lines of an operator
-// share, so a multi-line extend quotes as written.
-func dedent(s string) string {
-	lines := strings.Split(s, "\n")
-	common := -1
-	for _, l := range lines[1:] {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
-		n := len(l) - len(strings.TrimLeft(l, " \t"))
-		if common < 0 || n < common {
-			common = n
+	n := sanitize(info.Op) + suffix
+	if _, scan := st.(*plan.Scan); !scan {
+		n = sanitize(info.Op) + "_" + strconv.Itoa(info.Index)
+		if col := hintColumn(st); col != "" {
+			n += "_" + col
 		}
 	}
-	for i := 1; i < len(lines); i++ {
-		if common > 0 && len(lines[i]) >= common {
-			lines[i] = "  " + lines[i][common:]
-		}
+	for e.used[n] {
+		n += "_"
 	}
-	return strings.Join(lines, "\n")
-}
-
-// cteNames names every step's CTE (package doc).
-func (e *emitter) cteNames() []string {
-	names := make([]string, len(e.plan.Steps))
-	used := map[string]bool{}
-	for i, st := range e.plan.Steps {
-		info := st.Info()
-		var n string
-		if i == 0 {
-			n = sanitize(info.Op)
-		} else {
-			n = sanitize(info.Op) + "_" + strconv.Itoa(info.Index)
-			if col := hintColumn(st); col != "" {
-				n += "_" + col
-			}
-		}
-		for used[n] {
-			n += "_"
-		}
-		used[n] = true
-		names[i] = n
-	}
-	return names
+	e.used[n] = true
+	return n
 }
 
 // hintColumn is the column a where, extend or project step is about,
@@ -224,6 +211,8 @@ func hintColumn(st plan.Step) string {
 		} else if len(st.Pruned) > 0 {
 			col = st.Pruned[0]
 		}
+	case *plan.MvExpand:
+		col = st.Items[0].Name
 	}
 	col = sanitize(col)
 	if len(col) > 24 {
@@ -312,8 +301,9 @@ func passThrough(cols []plan.Column) []string {
 	return out
 }
 
-// step writes the body of a CTE for one operator reading the CTE from.
-func (e *emitter) step(st plan.Step, from string) {
+// step writes the body of a CTE for one operator reading the CTE from,
+// which prev made.
+func (e *emitter) step(st, prev plan.Step, from string) {
 	info := st.Info()
 	switch st := st.(type) {
 	case *plan.Filter:
@@ -346,7 +336,7 @@ func (e *emitter) step(st plan.Step, from string) {
 	case *plan.Distinct:
 		var items []string
 		for _, c := range info.Columns {
-			items = append(items, e.item(plan.Assign{Name: c.Name, X: &plan.ColRef{Name: c.Name, T: c.Type, Origin: nativeOrigin(e.plan, st, c.Name)}}))
+			items = append(items, e.item(plan.Assign{Name: c.Name, X: &plan.ColRef{Name: c.Name, T: c.Type, Origin: originIn(prev, c.Name)}}))
 		}
 		e.selectList(items, true)
 		fmt.Fprintf(&e.b, "  FROM %s\n", from)
@@ -359,6 +349,8 @@ func (e *emitter) step(st plan.Step, from string) {
 	case *plan.Take:
 		e.selectList(passThrough(info.Columns), false)
 		fmt.Fprintf(&e.b, "  FROM %s\n  LIMIT %d\n", from, st.N)
+	case *plan.MvExpand:
+		e.mvExpand(st, prev, from)
 	}
 }
 
@@ -374,16 +366,12 @@ func (e *emitter) item(it plan.Assign) string {
 	return e.value(it.X) + " AS " + ident(it.Name)
 }
 
-// nativeOrigin returns the origin of the input column name of the step
-// after st's predecessor: Distinct reads it to convert a native column.
-func nativeOrigin(p *plan.Plan, st plan.Step, name string) *plan.ScanColumn {
-	for i, s := range p.Steps {
-		if s == st && i > 0 {
-			for _, c := range p.Steps[i-1].Info().Columns {
-				if c.Name == name {
-					return c.Origin
-				}
-			}
+// originIn returns the origin of the column name among the output
+// columns of st: Distinct and Join read it to convert a native column.
+func originIn(st plan.Step, name string) *plan.ScanColumn {
+	for _, c := range st.Info().Columns {
+		if c.Name == name {
+			return c.Origin
 		}
 	}
 	return nil
@@ -470,7 +458,7 @@ func (e *emitter) finalOrder() string {
 			keys = st.Keys
 		case *plan.Top:
 			keys = st.Keys
-		case *plan.Aggregate, *plan.Distinct:
+		case *plan.Aggregate, *plan.Distinct, *plan.MvExpand, *plan.Join:
 			return ""
 		default:
 			continue

@@ -143,7 +143,7 @@ func (e *emitter) text(x plan.Expr) string {
 func (e *emitter) lower(x plan.Expr) string {
 	if c, ok := x.(*plan.Const); ok {
 		if s, ok := c.Value.(string); ok {
-			return stringLit(asciiFold(s))
+			return stringLit(plan.FoldASCII(s))
 		}
 	}
 	return asciiLower(e.value(x))
@@ -155,34 +155,10 @@ func asciiLower(s string) string {
 	return "translate(" + s + ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 }
 
-// asciiFold lower-cases the ASCII letters of s, as asciiLower does in SQL.
-func asciiFold(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
-
 // foldPattern is a regular expression matching s with ASCII letters in
-// either case and every other character as itself. An explicit class per
-// letter is used rather than (?i), which Java (Joni) and RE2 apply to
-// Unicode case folding (RE2's (?i)s also matches ſ, U+017F).
+// either case and every other character as itself (plan.FoldClasses).
 func foldPattern(s string) string {
-	var b strings.Builder
-	for _, r := range regexpQuote(s) {
-		switch {
-		case 'a' <= r && r <= 'z':
-			b.WriteString("[" + string(r-'a'+'A') + string(r) + "]")
-		case 'A' <= r && r <= 'Z':
-			b.WriteString("[" + string(r) + string(r-'A'+'a') + "]")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return plan.FoldClasses(s, func(r rune) string { return regexpQuote(string(r)) })
 }
 
 func isASCII(s string) bool {
@@ -223,7 +199,7 @@ func (e *emitter) match(x *plan.StringMatch) string {
 			return "NULL"
 		}
 		if fold {
-			p = asciiFold(p)
+			p = plan.FoldASCII(p)
 		}
 		like := likeEscape(p)
 		if x.Op == plan.StartsWith {
@@ -511,6 +487,9 @@ func (e *emitter) dynText(x plan.Expr) string {
 
 // call translates the plan's simple functions.
 func (e *emitter) call(x *plan.Call) string {
+	if x.Fn == "bag_pack" {
+		return e.pack(x)
+	}
 	args := make([]string, len(x.Args))
 	for i, a := range x.Args {
 		args[i] = e.value(a)

@@ -202,7 +202,7 @@ func (e *emitter) fresh(base string) string {
 // query writes the whole query.
 func (e *emitter) query() {
 	for i, st := range e.p.Steps {
-		e.quote(st)
+		e.b.WriteString(plan.Quote(st, "#"))
 		if i == 0 {
 			e.scan(st.(*plan.Scan))
 			continue
@@ -210,47 +210,6 @@ func (e *emitter) query() {
 		e.step(i, st)
 	}
 	e.output()
-}
-
-// quote writes the KQL text of a step as comments, and the columns the plan
-// pruned there.
-func (e *emitter) quote(st plan.Step) {
-	info := st.Info()
-	text := strings.ReplaceAll(info.Text, "\r", "")
-	for i, l := range strings.Split(dedent(text), "\n") {
-		prefix := "# | "
-		if _, scan := st.(*plan.Scan); scan {
-			prefix = "# "
-		} else if i > 0 {
-			prefix = "#   "
-		}
-		e.b.WriteString(strings.TrimRight(prefix+l, " \t") + "\n")
-	}
-	if len(info.Pruned) > 0 {
-		fmt.Fprintf(&e.b, "# not computed, never reaches the output: %s\n", strings.Join(info.Pruned, ", "))
-	}
-}
-
-// dedent removes the indentation the continuation lines of an operator
-// share, so a multi-line operator quotes as written.
-func dedent(s string) string {
-	lines := strings.Split(s, "\n")
-	common := -1
-	for _, l := range lines[1:] {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
-		n := len(l) - len(strings.TrimLeft(l, " \t"))
-		if common < 0 || n < common {
-			common = n
-		}
-	}
-	for i := 1; i < len(lines); i++ {
-		if common > 0 && len(lines[i]) >= common {
-			lines[i] = "  " + lines[i][common:]
-		}
-	}
-	return strings.Join(lines, "\n")
 }
 
 // command writes one command, after the commands pending for it.
@@ -330,6 +289,16 @@ func (e *emitter) step(i int, st plan.Step) {
 	case *plan.Take:
 		e.sorted(st.Info().Pos)
 		e.limit(st.Info().Pos, st.N)
+	case *plan.MvExpand:
+		// Logs Insights' unnest (CWL_QuerySyntax-Unnest.html) treats a MAP
+		// as "a list with one item", where KQL makes a row of each
+		// property of a bag, and reference/insightsengine does not run
+		// unnest, so no test here could show a translation right.
+		e.unsupported(st.Info().Pos, "operator %s", st.Info().Op)
+	case *plan.Join:
+		// A Logs Insights query reads one stream of log events; no command
+		// joins it with the rows of another query.
+		e.unsupported(st.Info().Pos, "operator join")
 	default:
 		e.unsupported(st.Info().Pos, "operator %s", st.Info().Op)
 	}

@@ -93,41 +93,17 @@ var opposite = map[plan.CmpOp]plan.CmpOp{
 func (e *emitter) lower(x plan.Expr) string {
 	if c, ok := x.(*plan.Const); ok {
 		if s, ok := c.Value.(string); ok {
-			return strLit(asciiFold(s))
+			return strLit(plan.FoldASCII(s))
 		}
 	}
 	e.noteAt(NoteCaseFold, x.Pos())
 	return "tolower(" + trimParens(e.value(x)) + ")"
 }
 
-// asciiFold lower-cases the ASCII letters of s and nothing else.
-func asciiFold(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
-
 // foldRegex quotes s for a regular expression that matches it with ASCII
-// letters in either case: an explicit class per letter ([Rr]), because
-// (?i) folds by Unicode in RE2 and in Java's UNICODE_CASE mode (s then
-// also matches ſ, U+017F, and k the Kelvin sign), which KQL does not.
+// letters in either case (plan.FoldClasses).
 func foldRegex(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case 'a' <= r && r <= 'z':
-			b.WriteString("[" + string(r-'a'+'A') + string(r) + "]")
-		case 'A' <= r && r <= 'Z':
-			b.WriteString("[" + string(r) + string(r-'A'+'a') + "]")
-		default:
-			b.WriteString(quoteRegex(string(r)))
-		}
-	}
-	return b.String()
+	return plan.FoldClasses(s, func(r rune) string { return quoteRegex(string(r)) })
 }
 
 // match writes contains, startswith, endswith and has, true where the

@@ -41,6 +41,13 @@ func TestUnsupported(t *testing.T) {
 			"parse_json", "an index from the end (-1)"},
 		{"contains with a column pattern", `AWSCloudTrail | where UserAgent contains EventName`,
 			"contains EventName", "contains with a pattern that is not a constant string"},
+		// The plan lowers these; Logs Insights has no faithful form.
+		{"mv-expand", `AWSCloudTrail | extend s = parse_json(RequestParameters).s | mv-expand s`,
+			"mv-expand", "operator mv-expand"},
+		{"legacy mvexpand", `AWSCloudTrail | extend s = parse_json(RequestParameters).s | mvexpand s`,
+			"mvexpand", "operator mvexpand"},
+		{"join", `AWSCloudTrail | join kind=inner (AWSCloudTrail | project EventName, U = UserAgent) on EventName`,
+			"join", "operator join"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,18 +5,21 @@
 //
 // # Shape
 //
-// Lower(query, src, schema.Lookup) returns a *Plan: a straight pipeline.
-// Steps[0] is the *Scan of the table; every later step reads the output
-// of the step before it; the last step's Columns are the alert columns, in
-// KQL's order and with KQL's names and types. Joins, unions, mv-expand and
-// other operators that are not a straight pipeline are unsupported (an
-// error, below). Tabular lets and materialize() are inlined; scalar lets
-// are replaced by their constant values.
+// Lower(query, src, schema.Lookup) returns a *Plan: a pipeline. Steps[0]
+// is the *Scan of the table; every later step reads the output of the
+// step before it; the last step's Columns are the alert columns, in KQL's
+// order and with KQL's names and types. A *Join holds its right side as a
+// pipeline of its own (Join.Right, a *Plan with its own Scan); Walk visits
+// every step of both. Unions, mv-apply and the other operators are
+// unsupported (an error, below). Tabular lets and materialize() are
+// inlined where they are used (a let used twice is lowered twice); scalar
+// lets are replaced by their constant values.
 //
 // Every step carries a StepInfo: the KQL operator as written (Op, Text),
 // its span in the query (Pos, End, byte offsets for
-// (*rule.Rule).QueryPos), its 1-based position in the pipeline (Index),
-// its output Columns after pruning, and the columns pruned there (Pruned).
+// (*rule.Rule).QueryPos), its 1-based position among the query's
+// operators as lowered (Index, unique across a join's sides), its output
+// Columns after pruning, and the columns pruned there (Pruned).
 // Emitters quote Text next to what they generate for the step.
 //
 // The steps:
@@ -32,6 +35,21 @@
 //	*Aggregate  summarize and count: Keys (never pruned), then Aggs.
 //	*Distinct   distinct: one row per tuple of Columns.
 //	*Sort, *Top, *Take.
+//	*MvExpand   mv-expand and mvexpand: one row per element of each
+//	            item's dynamic value (arrays, a bag's properties, null as
+//	            one null, a scalar as itself), items in parallel, at most
+//	            Limit rows per input row (128 for the legacy mvexpand).
+//	*Join       join: kinds inner and leftouter, and innerunique where the
+//	            left side is already unique on the keys (a summarize or
+//	            distinct by them): there it is inner. Elsewhere innerunique
+//	            is unsupported, since Kusto keeps an arbitrary left row per
+//	            key and SQL has no row order to keep the same one. Output
+//	            columns are named as Kusto.Language names them (a clashing
+//	            right column gets the first free numeric suffix).
+//
+// take and top after an mv-expand or join (before any summarize or
+// distinct) are unsupported: which rows they keep depends on an order
+// the SQL does not keep.
 //
 // A Column's Origin is the Scan column it still holds unchanged, through
 // copies, renames and filters (nil once computed or aggregated): a backend
@@ -80,7 +98,7 @@
 // Lower returns a kql.ErrorList positioned in the query text. A construct
 // the plan does not support is an error of kind kql.ErrUnsupported whose
 // message reads "unsupported <construct>" ("unsupported operator
-// mv-expand", "unsupported function arg_max"); ErrorList.Diagnostics turns
+// mv-apply", "unsupported function arg_max"); ErrorList.Diagnostics turns
 // it into a rule-file diagnostic wrapping convert.ErrUnsupported. Mistakes
 // in the query (unknown names, type errors) are other kinds. After an
 // operator fails, later operators are only checked for being unsupported.

@@ -315,7 +315,13 @@ type BoundariesBetween struct {
 // startofday(t) (Datetime: midnight UTC of t's day); bin(t, d) (Datetime:
 // t rounded down to a multiple of the Timespan d counted from 1970-01-01);
 // replace_string(s, a, b) (every a replaced by b); array_length(d) (Long:
-// the length of a dynamic array, null otherwise).
+// the length of a dynamic array, null otherwise); bag_pack(k1, v1, ...)
+// (pack and bag_pack: Dynamic, a property bag of the pairs in the order
+// given; each key is a distinct constant string; a value is held as the
+// dynamic value of its type: a string as a JSON string, a number or bool
+// as itself, a datetime as its ISO 8601 text with seven fractional digits
+// ("2017-10-30T23:59:00.0000000Z", how Kusto writes one into a bag), a
+// timespan as its text, a null as JSON null; a dynamic value as it is).
 type Call struct {
 	at
 	Fn   string

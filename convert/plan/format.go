@@ -13,35 +13,55 @@ import (
 // semantic the plan made explicit shows by name.
 func Format(p *Plan) string {
 	var b strings.Builder
-	for _, st := range p.Steps {
-		info := st.Info()
-		switch st := st.(type) {
-		case *Scan:
-			fmt.Fprintf(&b, "scan %s\n", st.Table)
-			for _, c := range st.Sources {
-				src := c.Source
-				switch {
-				case src == "" && c.Const != "":
-					src = strconv.Quote(c.Const) + " (constant)"
-				case src == "":
-					src = "(no CloudTrail field)"
-				}
-				read := ""
-				if c.Read {
-					read = " read"
-				}
-				fmt.Fprintf(&b, "  %s %s <- %s%s\n", c.Name, c.Type, src, read)
-			}
-			continue
-		}
-		fmt.Fprintf(&b, "%d %s: %s\n", info.Index, info.Op, oneLine(info.Text))
-		formatStep(&b, st)
-		if len(info.Pruned) > 0 {
-			fmt.Fprintf(&b, "  pruned: %s\n", strings.Join(info.Pruned, ", "))
-		}
-		fmt.Fprintf(&b, "  out: %s\n", formatColumns(info.Columns))
-	}
+	formatPlan(&b, p, "")
 	return b.String()
+}
+
+// formatPlan writes p's steps, each line after indent; a join's right side
+// comes before the join, indented by two more spaces after "right:".
+func formatPlan(w *strings.Builder, p *Plan, indent string) {
+	for _, st := range p.Steps {
+		var b strings.Builder
+		formatOne(&b, st)
+		if j, ok := st.(*Join); ok {
+			fmt.Fprintf(w, "%sright:\n", indent)
+			formatPlan(w, j.Right, indent+"  ")
+		}
+		for _, line := range strings.SplitAfter(b.String(), "\n") {
+			if line != "" {
+				w.WriteString(indent + line)
+			}
+		}
+	}
+}
+
+// formatOne writes one step.
+func formatOne(b *strings.Builder, st Step) {
+	info := st.Info()
+	if s, ok := st.(*Scan); ok {
+		fmt.Fprintf(b, "scan %s\n", s.Table)
+		for _, c := range s.Sources {
+			src := c.Source
+			switch {
+			case src == "" && c.Const != "":
+				src = strconv.Quote(c.Const) + " (constant)"
+			case src == "":
+				src = "(no CloudTrail field)"
+			}
+			read := ""
+			if c.Read {
+				read = " read"
+			}
+			fmt.Fprintf(b, "  %s %s <- %s%s\n", c.Name, c.Type, src, read)
+		}
+		return
+	}
+	fmt.Fprintf(b, "%d %s: %s\n", info.Index, info.Op, oneLine(info.Text))
+	formatStep(b, st)
+	if len(info.Pruned) > 0 {
+		fmt.Fprintf(b, "  pruned: %s\n", strings.Join(info.Pruned, ", "))
+	}
+	fmt.Fprintf(b, "  out: %s\n", formatColumns(info.Columns))
 }
 
 func formatStep(b *strings.Builder, st Step) {
@@ -76,6 +96,36 @@ func formatStep(b *strings.Builder, st Step) {
 		fmt.Fprintf(b, "  %d by %s\n", st.N, formatKeys(st.Keys))
 	case *Take:
 		fmt.Fprintf(b, "  %d\n", st.N)
+	case *MvExpand:
+		for _, it := range st.Items {
+			fmt.Fprintf(b, "  expand %s = %s to %s\n", it.Name, FormatExpr(it.X), it.To)
+		}
+		kind := "bag"
+		if st.BagAsArray {
+			kind = "array"
+		}
+		fmt.Fprintf(b, "  bags as %s, limit %d", kind, st.Limit)
+		if st.Index != "" {
+			fmt.Fprintf(b, ", index %s", st.Index)
+		}
+		b.WriteString("\n")
+	case *Join:
+		kind := st.Kind.String()
+		if st.UniqueLeft {
+			kind = "innerunique as inner (the left side is unique on the keys)"
+		}
+		var on, renames []string
+		for _, k := range st.On {
+			on = append(on, "$left."+k.Left+" == $right."+k.Right)
+		}
+		for _, r := range st.RightCols {
+			if r.From == r.To {
+				renames = append(renames, r.To)
+			} else {
+				renames = append(renames, r.To+" = "+r.From)
+			}
+		}
+		fmt.Fprintf(b, "  %s on %s\n  right columns: %s\n", kind, strings.Join(on, ", "), strings.Join(renames, ", "))
 	}
 }
 

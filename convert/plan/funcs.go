@@ -70,6 +70,8 @@ func init() {
 		"bin":            {2, 2, lowerBin},
 		"floor":          {2, 2, lowerBin},
 		"array_length":   {1, 1, lowerArrayLength},
+		"pack":           {2, 1 << 20, lowerPack},
+		"bag_pack":       {2, 1 << 20, lowerPack},
 	}
 }
 
@@ -515,4 +517,35 @@ func (l *lowerer) access(x kql.Expr, sc *scope) Expr {
 		return nil
 	}
 	return &JSONPath{at: pos, Src: b, Steps: []PathStep{step}}
+}
+
+// lowerPack is pack and bag_pack: key/value pairs, each key a constant
+// string named once (a computed or repeated key is not lowered).
+func lowerPack(l *lowerer, x *kql.CallExpr, sc *scope) Expr {
+	if len(x.Args)%2 != 0 {
+		l.errorf(x.Pos(), kql.ErrSemantic, "%s takes key/value pairs", x.Fun.Name)
+		return nil
+	}
+	args := l.args(x, sc)
+	if args == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for i := 0; i < len(args); i += 2 {
+		c, ok := args[i].(*Const)
+		key, isStr := "", false
+		if ok {
+			key, isStr = c.Value.(string)
+		}
+		if !isStr || c.T != String {
+			l.unsupported(x.Args[i].Pos(), "%s with a key that is not a constant string", x.Fun.Name)
+			return nil
+		}
+		if seen[key] {
+			l.unsupported(x.Args[i].Pos(), "%s with the key %q twice", x.Fun.Name, key)
+			return nil
+		}
+		seen[key] = true
+	}
+	return &Call{at: at{x.Pos()}, Fn: "bag_pack", Args: args, T: Dynamic}
 }

@@ -173,7 +173,7 @@ func (l *lowerer) pipeline(x kql.Expr) *scope {
 // holding its ScanColumn; the prune pass keeps only those the query needs.
 func (l *lowerer) scan(id *kql.Ident) *scope {
 	if len(l.steps) > 0 {
-		l.unsupported(id.Pos(), "second table reference %s (joins and unions)", id.Name)
+		l.unsupported(id.Pos(), "second table reference %s (unions)", id.Name)
 		return nil
 	}
 	t, ok := l.tables(id.Name)
@@ -216,9 +216,11 @@ func (l *lowerer) info(op kql.Operator, name string) StepInfo {
 // their KQL values have no counterpart. Columns that only pass through to
 // the output are kept; emitters give them their type's empty value.
 func (l *lowerer) checkSources(p *Plan) {
-	for _, c := range p.Scan().Sources {
-		if c.Source == "" && c.Const == "" && c.Read {
-			l.unsupported(c.Pos, "column %s: Log Analytics fills it, no CloudTrail field does", c.Name)
+	for _, s := range p.Scans() {
+		for _, c := range s.Sources {
+			if c.Source == "" && c.Const == "" && c.Read {
+				l.unsupported(c.Pos, "column %s: Log Analytics fills it, no CloudTrail field does", c.Name)
+			}
 		}
 	}
 }
@@ -226,7 +228,7 @@ func (l *lowerer) checkSources(p *Plan) {
 // checkPicks reports a three-argument split used as a whole array rather
 // than indexed by [0]: the plan has no operation for it.
 func (l *lowerer) checkPicks(p *Plan) {
-	for _, st := range p.Steps[1:] {
+	p.Walk(func(st Step) {
 		for _, e := range StepExprs(st) {
 			Inspect(e, func(x Expr) bool {
 				if sp, ok := x.(*splitPick); ok {
@@ -235,7 +237,7 @@ func (l *lowerer) checkPicks(p *Plan) {
 				return true
 			})
 		}
-	}
+	})
 }
 
 func describe(x kql.Expr) string {

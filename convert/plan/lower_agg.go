@@ -19,7 +19,10 @@ func (l *lowerer) summarize(op *kql.SummarizeOp, sc *scope) *scope {
 	if !ok {
 		return nil
 	}
-	out := &scope{}
+	out := &scope{unique: []string{}}
+	for _, k := range keys {
+		out.unique = append(out.unique, k.Name)
+	}
 	seen := map[string]bool{}
 	add := func(name string, t Type, pos kql.Pos) bool {
 		if seen[name] {

@@ -7,9 +7,35 @@ import (
 	"github.com/ruleport/ruleport/convert/kql"
 )
 
-// scope is the row an operator reads: its columns in order.
+// scope is the row an operator reads: its columns in order, and what is
+// known of the rows.
 type scope struct {
 	cols []Column
+	// unique, when not nil, names columns no two rows agree on all of
+	// (the keys of a summarize or the columns of a distinct): join's
+	// innerunique deduplicates nothing on a left side unique on its keys.
+	// An empty, non-nil unique means at most one row.
+	unique []string
+	// copied names the operator (mv-expand, join) that made several rows
+	// from one, in an order SQL does not keep: take and top after it would
+	// keep other rows than KQL. A summarize, distinct or count clears it.
+	copied string
+}
+
+// with returns a scope of cols that keeps what sc knows of the rows; a
+// unique column not among cols (by name and unchanged) is forgotten.
+func (sc *scope) with(cols []Column) *scope {
+	out := &scope{cols: cols, copied: sc.copied}
+	if sc.unique == nil {
+		return out
+	}
+	for _, u := range sc.unique {
+		if (&scope{cols: cols}).index(u) < 0 {
+			return out
+		}
+	}
+	out.unique = sc.unique
+	return out
 }
 
 func (s *scope) index(name string) int {
@@ -43,6 +69,10 @@ func (l *lowerer) operator(op kql.Operator, sc *scope) *scope {
 		return l.top(op, sc)
 	case *kql.TakeOp:
 		return l.take(op, sc)
+	case *kql.MvExpandOp:
+		return l.mvExpand(op, sc)
+	case *kql.JoinOp:
+		return l.join(op, sc)
 	case *kql.BadOp:
 		l.errorf(op.Pos(), kql.ErrSyntax, "operator could not be parsed")
 	default:
@@ -59,12 +89,8 @@ func (l *lowerer) operator(op kql.Operator, sc *scope) *scope {
 // report names that are not really unknown.
 func (l *lowerer) unsupportedOp(op kql.Operator) bool {
 	switch op := op.(type) {
-	case *kql.JoinOp:
-		l.unsupported(op.Pos(), "operator join")
 	case *kql.UnionOp:
 		l.unsupported(op.Pos(), "operator union")
-	case *kql.MvExpandOp:
-		l.unsupported(op.Pos(), "operator %s", op.Name)
 	case *kql.MvApplyOp:
 		l.unsupported(op.Pos(), "operator mv-apply")
 	case *kql.LookupOp:
@@ -120,8 +146,11 @@ func (l *lowerer) extend(op *kql.ExtendOp, sc *scope) *scope {
 	if len(assigns) != len(op.Exprs) {
 		return nil
 	}
-	out := &scope{cols: append([]Column(nil), sc.cols...)}
+	out := sc.with(append([]Column(nil), sc.cols...))
 	for _, a := range assigns {
+		if contains(out.unique, a.Name) {
+			out.unique = nil // the key column now holds another value
+		}
 		col := Column{Name: a.Name, Type: a.X.Type(), Origin: originOf(a.X)}
 		if i := out.index(a.Name); i >= 0 {
 			out.cols[i] = col
@@ -175,12 +204,45 @@ func (l *lowerer) project(op *kql.ProjectOp, sc *scope) *scope {
 	if items == nil {
 		return nil
 	}
-	out := &scope{}
+	var cols []Column
 	for _, it := range items {
-		out.cols = append(out.cols, Column{Name: it.Name, Type: it.X.Type(), Origin: originOf(it.X)})
+		cols = append(cols, Column{Name: it.Name, Type: it.X.Type(), Origin: originOf(it.X)})
 	}
+	out := &scope{cols: cols, copied: sc.copied, unique: projectUnique(sc.unique, items)}
 	l.steps = append(l.steps, &Project{StepInfo: l.infoCols(op, op.Kind, out.cols), Items: items})
 	return out
+}
+
+// projectUnique follows unique columns through a project: each must be
+// passed on unchanged (possibly renamed), else uniqueness is not known.
+func projectUnique(unique []string, items []Assign) []string {
+	if unique == nil {
+		return nil
+	}
+	out := []string{}
+	for _, u := range unique {
+		found := false
+		for _, it := range items {
+			if c, ok := it.X.(*ColRef); ok && c.Name == u {
+				out = append(out, it.Name)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil
+		}
+	}
+	return out
+}
+
+func contains(names []string, name string) bool {
+	for _, n := range names {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *lowerer) projectItems(op *kql.ProjectOp, sc *scope) []Assign {
@@ -331,6 +393,10 @@ func (l *lowerer) distinct(op *kql.DistinctOp, sc *scope) *scope {
 	}
 	for i := range out.cols {
 		out.cols[i].Origin = nil
+		out.unique = append(out.unique, out.cols[i].Name)
+	}
+	if out.unique == nil {
+		out.unique = []string{}
 	}
 	l.steps = append(l.steps, &Distinct{StepInfo: l.infoCols(op, "distinct", out.cols)})
 	return out
@@ -370,7 +436,20 @@ func (l *lowerer) sort(op *kql.SortOp, sc *scope) *scope {
 	return sc
 }
 
+// checkCopied refuses an operator that keeps some rows by their order
+// after mv-expand or join made rows whose order SQL does not keep.
+func (l *lowerer) checkCopied(op kql.Operator, name string, sc *scope) bool {
+	if sc.copied == "" {
+		return true
+	}
+	l.unsupported(op.Pos(), "%s after %s (which rows it keeps depends on an order the SQL does not keep)", name, sc.copied)
+	return false
+}
+
 func (l *lowerer) top(op *kql.TopOp, sc *scope) *scope {
+	if !l.checkCopied(op, "top", sc) {
+		return nil
+	}
 	n, ok := l.count64(op.N)
 	keys := l.sortKeys([]*kql.SortKey{op.Key}, sc)
 	if !ok || keys == nil {
@@ -381,6 +460,9 @@ func (l *lowerer) top(op *kql.TopOp, sc *scope) *scope {
 }
 
 func (l *lowerer) take(op *kql.TakeOp, sc *scope) *scope {
+	if !l.checkCopied(op, op.Name, sc) {
+		return nil
+	}
 	n, ok := l.count64(op.N)
 	if !ok {
 		return nil
@@ -407,7 +489,7 @@ func (l *lowerer) count64(x kql.Expr) (int64, bool) {
 
 // count is the count operator: one row, one long column named Count.
 func (l *lowerer) count(op *kql.CountOp, sc *scope) *scope {
-	out := &scope{cols: []Column{{Name: "Count", Type: Long}}}
+	out := &scope{cols: []Column{{Name: "Count", Type: Long}}, unique: []string{}}
 	agg := Agg{Name: "Count", Func: Count, Type: Long, Pos: op.Pos()}
 	l.steps = append(l.steps, &Aggregate{StepInfo: l.infoCols(op, "count", out.cols), Aggs: []Agg{agg}})
 	return out

@@ -170,8 +170,15 @@ func TestUnsupported(t *testing.T) {
 		query string
 		want  string
 	}{
-		{"AWSCloudTrail\n| mv-expand x = dynamic([1])", "2:3: unsupported operator mv-expand"},
-		{"AWSCloudTrail | join (AWSCloudTrail) on EventName", "1:17: unsupported operator join"},
+		{"AWSCloudTrail\n| mv-apply x = dynamic([1]) on (take 1)", "2:3: unsupported operator mv-apply"},
+		{"AWSCloudTrail | join (AWSCloudTrail) on EventName", "1:17: unsupported join kind innerunique (the default) on a left side that may hold several rows per key: " +
+			"Kusto keeps an arbitrary one, SQL has no row order to pick the same (write kind=inner, or make the left side distinct on the keys)"},
+		{"AWSCloudTrail | join kind=rightouter (AWSCloudTrail) on EventName", "1:27: unsupported join kind rightouter"},
+		{"AWSCloudTrail | join kind=inner (AWSCloudTrail) on $left.EventName != $right.EventName", "1:52: unsupported join condition $left.EventName != $right.EventName (only $left.a == $right.b)"},
+		{"AWSCloudTrail | mv-expand tostring(EventName)", "1:27: unsupported mv-expand of an unnamed expression (name it: Name = ...)"},
+		{"AWSCloudTrail | mv-expand x = parse_json(EventName) | top 3 by EventName", "1:55: unsupported top after mv-expand (which rows it keeps depends on an order the SQL does not keep)"},
+		{"AWSCloudTrail | join kind=inner (AWSCloudTrail) on EventName | take 3", "1:64: unsupported take after join (which rows it keeps depends on an order the SQL does not keep)"},
+		{"AWSCloudTrail | extend p = pack(EventName, 1)", "1:33: unsupported pack with a key that is not a constant string"},
 		{"AWSCloudTrail | summarize arg_max(TimeGenerated, *) by EventName", "1:27: unsupported aggregate function arg_max"},
 		{"AWSCloudTrail | extend x = base64_decode_tostring(EventName)", "1:28: unsupported function base64_decode_tostring"},
 		{"AWSCloudTrail | where EventName matches regex \"a.*\"", "1:33: unsupported operator matches regex"},

@@ -73,6 +73,30 @@ type Plan struct {
 // Scan returns the plan's first step.
 func (p *Plan) Scan() *Scan { return p.Steps[0].(*Scan) }
 
+// Walk calls f on every step of p in order, and on the steps of a join's
+// right side just before the join: the order in which the right side's
+// rows are computed.
+func (p *Plan) Walk(f func(Step)) {
+	for _, st := range p.Steps {
+		if j, ok := st.(*Join); ok {
+			j.Right.Walk(f)
+		}
+		f(st)
+	}
+}
+
+// Scans returns the scans of p, the main one first, then those of join
+// right sides in the order Walk visits them.
+func (p *Plan) Scans() []*Scan {
+	out := []*Scan{p.Scan()}
+	p.Walk(func(st Step) {
+		if s, ok := st.(*Scan); ok && s != p.Scan() {
+			out = append(out, s)
+		}
+	})
+	return out
+}
+
 // Columns returns the output columns: names, order and types of the
 // alert rows.
 func (p *Plan) Columns() []Column { return p.Steps[len(p.Steps)-1].Info().Columns }
@@ -264,7 +288,97 @@ type Distinct struct {
 	StepInfo
 }
 
+// ExpandItem is one expanded value of mv-expand: X (Dynamic) is read
+// against the step's input row, and its elements fill the column Name,
+// replacing an input column of that name in place or appended after the
+// input columns. To is the column's type: Dynamic, or the type of "to
+// typeof(T)", which casts an element of that type and makes any other
+// element null ("" for a String).
+type ExpandItem struct {
+	Name string
+	X    Expr
+	To   Type
+	Pos  kql.Pos
+}
+
+// MvExpand is KQL's mv-expand (and its legacy spelling mvexpand): each
+// input row becomes one row per element of its Items' values
+// (https://learn.microsoft.com/kusto/query/mv-expand-operator). The
+// elements of a value are: an array's top-level elements in order; a
+// property bag's properties in order, each as a bag of that one property
+// (or as a [key, value] array when BagAsArray, kind=array); for null, one
+// null element; for any other scalar, the scalar itself (an older version
+// of the page: "If the value in a row is not an array, the row is kept as
+// is"). An empty array or bag has no elements, so the row disappears.
+// Several Items expand in parallel: the row count is the longest list's,
+// the shorter ones padded with null. At most Limit rows come from one
+// input row (limit N; without it 2147483647, or 128 for mvexpand, the
+// page's "legacy version has a default row limit of 128"). Index, when
+// not "", names a Long column appended last holding the element's 0-based
+// position (with_itemindex). Every other column is copied.
+type MvExpand struct {
+	StepInfo
+	Items      []ExpandItem
+	BagAsArray bool
+	Index      string
+	Limit      int64
+}
+
+// JoinKind is the flavour of a join.
+type JoinKind int
+
+// The join kinds the plan lowers. Inner returns every pair of matching
+// rows. LeftOuter also returns each left row without a match, once, its
+// right columns empty ("" for strings, null otherwise). KQL's default,
+// innerunique, deduplicates the left side on the keys first, keeping an
+// arbitrary row; the plan lowers it only where the left side holds one
+// row per key already (Join.UniqueLeft), where it is Inner.
+const (
+	Inner JoinKind = iota
+	LeftOuter
+)
+
+var joinKindNames = [...]string{"inner", "leftouter"}
+
+// String returns the KQL name of the kind.
+func (k JoinKind) String() string { return joinKindNames[k] }
+
+// JoinKey is one equality of the on clause: a left input column and a
+// right one of the same type. Rows whose key is null match nothing.
+type JoinKey struct {
+	Left, Right string
+}
+
+// Rename is a right-side column as the join outputs it: From is its name
+// on the right side, To its output name (From, or From with the first
+// numeric suffix that makes it unique, as Kusto names a clashing column).
+type Rename struct {
+	From, To string
+}
+
+// Join is KQL's join (https://learn.microsoft.com/kusto/query/join-operator)
+// of the step's input, the left side, with Right, a pipeline of its own
+// (its Steps[0] is a *Scan of the table). The output holds the left
+// columns, then the right columns RightCols names, renamed; every key of
+// On must be equal (case-sensitively for strings) for two rows to match.
+// A step's Columns say the result; the left and right sides' columns keep
+// no Origin past the join.
+type Join struct {
+	StepInfo
+	Kind JoinKind
+	// UniqueLeft is set when the query asked for innerunique, which the
+	// plan lowered as Inner because the left side already holds at most
+	// one row per key (it comes from a summarize or distinct by keys the
+	// join reads): deduplicating it would change nothing.
+	UniqueLeft bool
+	Right      *Plan
+	On         []JoinKey
+	RightCols  []Rename
+}
+
 func (*Scan) step()      {}
+func (*MvExpand) step()  {}
+func (*Join) step()      {}
 func (*Filter) step()    {}
 func (*Compute) step()   {}
 func (*Project) step()   {}

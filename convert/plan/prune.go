@@ -24,6 +24,13 @@ func prune(p *Plan) {
 	for _, c := range p.Columns() {
 		live[c.Name] = true
 	}
+	prunePipeline(p, live)
+	markReads(p)
+}
+
+// prunePipeline prunes p given the columns read after its last step (a
+// join's right side is pruned to what the join outputs or matches on).
+func prunePipeline(p *Plan, live liveSet) {
 	for i := len(p.Steps) - 1; i >= 1; i-- {
 		live = pruneStep(p.Steps[i], live)
 	}
@@ -34,7 +41,6 @@ func prune(p *Plan) {
 		kept = append(kept, c.Origin)
 	}
 	scan.Sources = kept
-	markReads(p)
 }
 
 // pruneStep drops what step computes but nobody reads, given the columns
@@ -115,7 +121,68 @@ func pruneStep(st Step, out liveSet) liveSet {
 		}
 	case *Take:
 		copyInto(in, out)
+	case *MvExpand:
+		// Every item decides how many rows there are: none is pruned,
+		// and the index column is the only output that may be.
+		copyInto(in, out)
+		for _, it := range st.Items {
+			delete(in, it.Name)
+		}
+		for _, it := range st.Items {
+			in.addRefs(it.X)
+		}
+		if st.Index != "" {
+			delete(in, st.Index)
+			if !out[st.Index] {
+				info.Pruned = append(info.Pruned, st.Index)
+				st.Index = ""
+			}
+		}
+		out = unite(out, itemNames(st.Items))
+	case *Join:
+		return pruneJoin(st, out)
 	}
+	info.Columns = keepLive(info.Columns, out)
+	return in
+}
+
+func itemNames(items []ExpandItem) liveSet {
+	out := liveSet{}
+	for _, it := range items {
+		out[it.Name] = true
+	}
+	return out
+}
+
+// pruneJoin keeps the right columns read after the join and the keys on
+// both sides, prunes the right side's pipeline to them, and returns the
+// left columns the join reads.
+func pruneJoin(st *Join, out liveSet) liveSet {
+	info := st.Info()
+	rightNames := liveSet{}
+	var kept []Rename
+	for _, r := range st.RightCols {
+		rightNames[r.To] = true
+		if out[r.To] {
+			kept = append(kept, r)
+		} else {
+			info.Pruned = append(info.Pruned, r.To)
+		}
+	}
+	st.RightCols = kept
+	in, rightLive := liveSet{}, liveSet{}
+	for n := range out {
+		if !rightNames[n] {
+			in[n] = true
+		}
+	}
+	for _, r := range kept {
+		rightLive[r.From] = true
+	}
+	for _, k := range st.On {
+		in[k.Left], rightLive[k.Right] = true, true
+	}
+	prunePipeline(st.Right, rightLive)
 	info.Columns = keepLive(info.Columns, out)
 	return in
 }
@@ -179,6 +246,10 @@ func StepExprs(st Step) []Expr {
 		for _, k := range st.Keys {
 			out = append(out, k.Col)
 		}
+	case *MvExpand:
+		for _, it := range st.Items {
+			out = append(out, it.X)
+		}
 	}
 	return out
 }
@@ -187,7 +258,7 @@ func StepExprs(st Step) []Expr {
 // reads, as opposed to one that is the whole value of an assignment, group
 // key or sort key (a column passed on as is).
 func markReads(p *Plan) {
-	for _, st := range p.Steps[1:] {
+	p.Walk(func(st Step) {
 		for _, e := range StepExprs(st) {
 			if _, bare := e.(*ColRef); bare {
 				continue
@@ -199,5 +270,5 @@ func markReads(p *Plan) {
 				return true
 			})
 		}
-	}
+	})
 }

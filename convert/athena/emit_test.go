@@ -5,16 +5,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/txtar"
+
 	"github.com/ruleport/ruleport/convert/athena"
+	"github.com/ruleport/ruleport/internal/golden"
 	"github.com/ruleport/ruleport/reference/athenaengine/trinogrammar"
 )
 
 // TestEmitGolden checks the deployed SQL of each rule of
 // testdata/emit.txtar: the seed and five corpus rules.
 func TestEmitGolden(t *testing.T) {
-	golden(t, "emit.txtar", "yaml", "sql", func(t *testing.T, name string, in []byte) string {
-		sql, _, diags := compile(name, in, athena.Options{}, true)
-		mustNotErr(t, name, diags)
+	golden.Pairs(t, "testdata/emit.txtar", "yaml", "sql", func(t *testing.T, in txtar.File) string {
+		sql, _, diags := compile(in.Name, in.Data, athena.Options{}, true)
+		mustNotErr(t, in.Name, diags)
 		return sql
 	})
 }

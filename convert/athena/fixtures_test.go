@@ -10,22 +10,17 @@ import (
 
 	"github.com/ruleport/ruleport/convert/athena"
 	"github.com/ruleport/ruleport/fixtures"
+	"github.com/ruleport/ruleport/internal/corpustest"
 	"github.com/ruleport/ruleport/reference/alerts"
 	"github.com/ruleport/ruleport/reference/athenaengine"
-	"github.com/ruleport/ruleport/reference/logs"
 )
-
-// fixtureRoot is the fixtures folder on disk: the engine reads logs by
-// path, so the cases are loaded from the files the embedded copy is made
-// of.
-const fixtureRoot = "../../fixtures"
 
 // caseSQL compiles a case's rule as `ruleport run --now` would: the window
 // ends at the case's now and spans the rule's queryPeriod; a case without
 // now has no window (every record in scope, SEMANTICS.md §4).
-func caseSQL(t *testing.T, fsys fixtureFS, c *fixtures.Case) string {
+func caseSQL(t *testing.T, c *fixtures.Case) string {
 	t.Helper()
-	data, err := fsys.ReadFile(c.Rule)
+	data, err := os.ReadFile(path.Join(corpustest.FixtureRoot, c.Rule))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,51 +34,25 @@ func caseSQL(t *testing.T, fsys fixtureFS, c *fixtures.Case) string {
 	return sql
 }
 
-type fixtureFS interface {
-	ReadFile(name string) ([]byte, error)
-}
-
-type dirFS struct{ root string }
-
-func (d dirFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(path.Join(d.root, name)) }
-
 // TestFixtureCases is the decisive test of the emitter: for every fixture
 // case of the seed rule, the SQL emitted for the case's pinned now, run by
 // the Athena engine (DuckDB behind a Trino compatibility layer, which
 // never sees the plan) over the case's logs, must give exactly the alerts
 // want.json lists, worked out by hand, and none of its near misses.
 func TestFixtureCases(t *testing.T) {
-	fsys := os.DirFS(fixtureRoot)
-	dirs, err := fixtures.Cases(fsys, "seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(dirs) == 0 {
-		t.Fatal("no fixture cases under", fixtureRoot)
-	}
+	cases := corpustest.SeedCases(t, corpustest.FixtureRoot)
 	ctx := context.Background()
 	start := time.Now()
-	for _, dir := range dirs {
-		c, err := fixtures.LoadCase(fsys, dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Run(path.Base(dir), func(t *testing.T) {
-			sql := caseSQL(t, dirFS{fixtureRoot}, c)
-			var paths []string
-			for _, l := range c.Logs {
-				paths = append(paths, path.Join(fixtureRoot, l))
-			}
-			src, err := logs.Open(paths...)
-			if err != nil {
-				t.Fatal(err)
-			}
+	for _, c := range cases {
+		t.Run(path.Base(c.Dir), func(t *testing.T) {
+			sql := caseSQL(t, c)
+			src := corpustest.CaseLogs(t, corpustest.FixtureRoot, c)
 			caseStart := time.Now()
 			got, err := athenaengine.Run(ctx, sql, src)
 			if err != nil {
 				t.Fatalf("run: %v\n%s", err, sql)
 			}
-			t.Logf("%s: %d alerts in %v", dir, len(got.Rows), time.Since(caseStart).Round(time.Millisecond))
+			t.Logf("%s: %d alerts in %v", c.Dir, len(got.Rows), time.Since(caseStart).Round(time.Millisecond))
 			want, err := c.WantTable(got.Columns)
 			if err != nil {
 				t.Fatal(err)
@@ -98,7 +67,7 @@ func TestFixtureCases(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d cases in %v", len(dirs), time.Since(start).Round(time.Millisecond))
+	t.Logf("%d cases in %v", len(cases), time.Since(start).Round(time.Millisecond))
 }
 
 // TestDeployedDiffersOnlyInWindowEnd: the deployed SQL (the window ends at

@@ -14,13 +14,11 @@ import (
 	"github.com/ruleport/ruleport/convert/cloudwatch"
 	"github.com/ruleport/ruleport/convert/rule"
 	"github.com/ruleport/ruleport/fixtures"
+	"github.com/ruleport/ruleport/internal/corpustest"
 	"github.com/ruleport/ruleport/reference/alerts"
 	"github.com/ruleport/ruleport/reference/insightsengine"
 	"github.com/ruleport/ruleport/reference/logs"
 )
-
-// fixtureRoot is the fixtures folder on disk: the logs are opened by path.
-const fixtureRoot = "../../fixtures"
 
 // compareOpt is how Logs Insights' alerts are compared with want.json:
 // null and "" as one value, since Logs Insights results cannot tell an
@@ -39,21 +37,11 @@ var compareOpt = alerts.Options{NullEqualsEmpty: true}
 // from the eventTime text and from @timestamp, which the engine sets to
 // eventTime.
 func TestFixtureCases(t *testing.T) {
-	fsys := os.DirFS(fixtureRoot)
-	dirs, err := fixtures.Cases(fsys, "seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(dirs) == 0 {
-		t.Fatal("no fixture cases under", fixtureRoot)
-	}
+	fsys := os.DirFS(corpustest.FixtureRoot)
+	cases := corpustest.SeedCases(t, corpustest.FixtureRoot)
 	for _, opt := range []cloudwatch.Options{{}, {TimestampIsEventTime: true}} {
-		for _, dir := range dirs {
-			c, err := fixtures.LoadCase(fsys, dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			name := path.Base(dir)
+		for _, c := range cases {
+			name := path.Base(c.Dir)
 			if opt.TimestampIsEventTime {
 				name += "/timestamp"
 			}
@@ -94,7 +82,7 @@ func caseProblems(fsys fs.FS, c *fixtures.Case, r *rule.Rule, query string, note
 	}
 	var paths []string
 	for _, l := range c.Logs {
-		paths = append(paths, path.Join(fixtureRoot, l))
+		paths = append(paths, path.Join(corpustest.FixtureRoot, l))
 	}
 	src, err := logs.Open(paths...)
 	if err != nil {
@@ -140,24 +128,13 @@ func caseProblems(fsys fs.FS, c *fixtures.Case, r *rule.Rule, query string, note
 // case fail. If one passed every case, TestFixtureCases could not tell
 // that construct right from wrong.
 func TestFixturesCatchWrongTranslations(t *testing.T) {
-	fsys := os.DirFS(fixtureRoot)
+	fsys := os.DirFS(corpustest.FixtureRoot)
 	data, err := fs.ReadFile(fsys, fixtures.SeedRulePath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	query, notes, r := compile(t, fixtures.SeedRulePath, data, cloudwatch.Options{})
-	dirs, err := fixtures.Cases(fsys, "seed")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []*fixtures.Case
-	for _, dir := range dirs {
-		c, err := fixtures.LoadCase(fsys, dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases = append(cases, c)
-	}
+	cases := corpustest.SeedCases(t, corpustest.FixtureRoot)
 	mutations := []struct{ name, old, new string }{
 		{"=~ as Logs Insights' regex match", `tolower(EventName) = "runinstances"`, `EventName =~ /RunInstances/`},
 		{"isempty as isblank", `filter isempty(ErrorMessage)`, `filter isblank(ErrorMessage)`},

@@ -8,8 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/txtar"
+
 	"github.com/ruleport/ruleport/convert/cloudwatch"
 	"github.com/ruleport/ruleport/fixtures"
+	"github.com/ruleport/ruleport/internal/corpustest"
+	"github.com/ruleport/ruleport/internal/golden"
 	"github.com/ruleport/ruleport/reference/insightsengine"
 )
 
@@ -19,14 +23,15 @@ import (
 // the notes as trailing comments, with "<case>.insights". Every golden
 // query must also parse in the Logs Insights engine.
 func TestGolden(t *testing.T) {
-	golden(t, "queries.txtar", "rule", "insights", func(t *testing.T, name string, in []byte) string {
+	golden.Pairs(t, "testdata/queries.txtar", "rule", "insights", func(t *testing.T, input txtar.File) string {
+		name, in := input.Name, input.Data
 		where, file, _ := strings.Cut(strings.TrimSpace(string(in)), ":")
 		var fsys fs.FS
 		switch where {
 		case "fixtures":
 			fsys = fixtures.Seed
 		case "corpus":
-			fsys = os.DirFS(corpusRoot)
+			fsys = os.DirFS(corpustest.CorpusRoot)
 			if _, err := fs.Stat(fsys, file); err != nil {
 				t.Skipf("no corpus rule %s: %v", file, err)
 			}

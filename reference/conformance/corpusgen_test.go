@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +28,12 @@ type corpusGen struct {
 	literals []string   // every string literal
 	numbers  []string   // number literals
 	keys     []string   // member names read from JSON values
+	// compared holds, by name, the literals the query compares a column
+	// or member of that name with (Effect =~ "Allow", Action contains
+	// "iam:Create"): a member of that name takes them often, one or all
+	// of them, so that the conditions of rules that expand policy
+	// statements (mv-expand) can all hold on one element.
+	compared map[string][]string
 	base     time.Time
 }
 
@@ -35,7 +42,9 @@ var (
 	memberRef  = regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_]*)()`)
 	bracketRef = regexp.MustCompile(`\[\s*"([^"]+)"\s*\]()|\[\s*'([^']+)'\s*\]`)
 	numberLit  = regexp.MustCompile(`\b[0-9]+(\.[0-9]+)?\b`)
-	apiName    = regexp.MustCompile(`^[A-Z][A-Za-z0-9]+$`)
+	comparison = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)\s*(?:==|=~|!=|!~|<>|contains|has|startswith|endswith)\s*` +
+		`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`)
+	apiName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]+$`)
 )
 
 // newCorpusGen reads query and seeds the generator.
@@ -71,6 +80,12 @@ func newCorpusGen(seed uint64, query string) *corpusGen {
 		if k != "" && !keys[k] {
 			keys[k] = true
 			g.keys = append(g.keys, k)
+		}
+	}
+	g.compared = map[string][]string{}
+	for _, m := range comparison.FindAllStringSubmatch(query, -1) {
+		if lit := m[2] + m[3]; !slices.Contains(g.compared[m[1]], lit) {
+			g.compared[m[1]] = append(g.compared[m[1]], lit)
 		}
 	}
 	for _, n := range numberLit.FindAllString(code, -1) {
@@ -193,6 +208,9 @@ func (g *corpusGen) identity(p persona) string {
 // or the object held as JSON text.
 func (g *corpusGen) nested(depth int) string {
 	if depth == 0 {
+		if g.chance(0.25) {
+			return g.full(0)
+		}
 		switch g.r.IntN(12) {
 		case 0:
 			return ""
@@ -207,22 +225,70 @@ func (g *corpusGen) nested(depth int) string {
 
 func (g *corpusGen) object(depth int) string {
 	var o object
-	if depth < 2 && g.chance(0.3) {
+	if depth < 3 && g.chance(0.3) {
 		// Every member the rule reads, so that conditions on several of
 		// them can hold together.
 		for _, k := range g.keys {
-			o = append(o, member{k, g.value(depth)})
+			o = append(o, member{k, g.member(k, depth)})
 		}
 		return o.String()
 	}
 	n := 1 + g.r.IntN(4)
 	for i := 0; i < n && len(g.keys) > 0; i++ {
-		o = append(o, member{choose(g, g.keys...), g.value(depth)})
+		k := choose(g, g.keys...)
+		o = append(o, member{k, g.member(k, depth)})
 	}
 	if g.chance(0.3) {
 		o = append(o, member{"unrelated", jstr("x")})
 	}
 	return o.String()
+}
+
+// full is an object of every member name the rule reads, to depth 3: a
+// member the query compares with literals takes them (member), any other
+// an object of the same kind, an array of them or such an object held as
+// JSON text. A rule that reads a chain of members (a policy document's
+// Statement list, then each statement's Effect and Action) so finds the
+// whole chain in one record.
+func (g *corpusGen) full(depth int) string {
+	var o object
+	for _, k := range g.keys {
+		var v string
+		switch {
+		case len(g.compared[k]) > 0 || depth >= 3:
+			v = g.member(k, depth)
+		case g.chance(0.4):
+			items := make([]string, g.r.IntN(3))
+			for i := range items {
+				items[i] = g.full(depth + 1)
+			}
+			v = "[" + strings.Join(items, ",") + "]"
+		case g.chance(0.3):
+			v = jstr(g.full(depth + 1))
+		default:
+			v = g.full(depth + 1)
+		}
+		o = append(o, member{k, v})
+	}
+	return o.String()
+}
+
+// member is the value of the member key: often a literal the query
+// compares key with, or an array of all of them (whose text contains each),
+// else any value.
+func (g *corpusGen) member(key string, depth int) string {
+	lits := g.compared[key]
+	if len(lits) == 0 || g.chance(0.2) {
+		return g.value(depth)
+	}
+	if len(lits) > 1 && g.chance(0.6) {
+		items := make([]string, len(lits))
+		for i, l := range lits {
+			items[i] = jstr(l)
+		}
+		return "[" + strings.Join(items, ",") + "]"
+	}
+	return jstr(choose(g, lits...))
 }
 
 func (g *corpusGen) value(depth int) string {
@@ -240,11 +306,18 @@ func (g *corpusGen) value(depth int) string {
 	case n == 8 && depth < 3:
 		return g.object(depth + 1)
 	case n == 9 && depth < 3:
-		items := make([]string, 1+g.r.IntN(3))
+		// An array of objects, sometimes empty, sometimes with a null or
+		// a string among them (what mv-expand meets in a policy's
+		// Statement), or the whole array held as JSON text.
+		items := make([]string, g.r.IntN(4))
 		for i := range items {
-			items[i] = g.object(depth + 1)
+			items[i] = choose(g, g.object(depth+1), g.object(depth+1), g.object(depth+1), "null", jstr(choose(g, g.literals...)))
 		}
-		return "[" + strings.Join(items, ",") + "]"
+		arr := "[" + strings.Join(items, ",") + "]"
+		if g.chance(0.1) {
+			return jstr(arr)
+		}
+		return arr
 	case n == 10:
 		return jstr("arn:aws:iam::111122223333:" + choose(g, "user/", "role/") + choose(g, g.literals...))
 	case n == 11:

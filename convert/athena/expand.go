@@ -173,12 +173,14 @@ func (e *emitter) join(st *plan.Join, prev plan.Step, from, right string) {
 	for _, c := range st.Info().Columns {
 		var v string
 		if src, ok := fromRight[c.Name]; ok {
-			v = qualified("r", src, originIn(rightLast, src))
-			if st.Kind == plan.LeftOuter && c.Type == plan.String {
+			v = "r." + ident(src)
+			// A native column padded with NULL reads as an absent field
+			// does (plan.Join); a string is never NULL in KQL.
+			if st.Kind == plan.LeftOuter && c.Type == plan.String && !isNative(&plan.ColRef{Origin: c.Origin}) {
 				v = "COALESCE(" + v + ", '')"
 			}
 		} else {
-			v = qualified("l", c.Name, originIn(prev, c.Name))
+			v = "l." + ident(c.Name)
 		}
 		if v != "l."+ident(c.Name) && v != "r."+ident(c.Name) {
 			v += " AS " + ident(c.Name)
@@ -197,9 +199,9 @@ func (e *emitter) join(st *plan.Join, prev plan.Step, from, right string) {
 	fmt.Fprintf(&e.b, "  FROM %s AS l\n  %s %s AS r\n    ON %s\n", from, kw, right, strings.Join(on, "\n    AND "))
 }
 
-// qualified reads a column of the join's side alias; a column still
-// holding the table's Resources array becomes its JSON text, as the
-// join's output has no native columns (plan.Join).
+// qualified reads a join key of the side alias as its KQL value: a
+// column still holding the table's Resources array is compared as its
+// JSON text.
 func qualified(alias, name string, origin *plan.ScanColumn) string {
 	c := alias + "." + ident(name)
 	if isNative(&plan.ColRef{Name: name, Origin: origin}) {

@@ -201,3 +201,26 @@ func TestJoin(t *testing.T) {
 		})
 	}
 }
+
+// TestJoinKeepsResources: Resources passes a join as the table's array
+// (plan.Join keeps its Origin), so parse_json(Resources)[0].ARN still
+// reads CloudTrail's ARN key after it; a leftouter join pads the right
+// side's copy with "", whose ARN is "". Worked out from the records.
+func TestJoinKeepsResources(t *testing.T) {
+	recs := []string{
+		`{"eventName":"A","resources":[{"ARN":"arn:aws:s3:::one","accountId":"1","type":"AWS::S3::Bucket"}]}`,
+		`{"eventName":"B","resources":[{"ARN":"arn:aws:s3:::two","accountId":"1","type":"AWS::S3::Bucket"}]}`,
+	}
+	const right = `AWSCloudTrail | where EventName == "A" | project EventName, R2 = Resources`
+	for _, kind := range []string{"inner", "leftouter"} {
+		t.Run(kind, func(t *testing.T) {
+			query := `AWSCloudTrail | project EventName, Resources | join kind=` + kind + ` (` + right + `) on EventName
+				| project EventName, a = tostring(parse_json(Resources)[0].ARN), b = tostring(parse_json(R2)[0].ARN)`
+			want := alerts.Table{Columns: []string{"EventName", "a", "b"}, Rows: [][]any{{"A", "arn:aws:s3:::one", "arn:aws:s3:::one"}}}
+			if kind == "leftouter" {
+				want.Rows = append(want.Rows, []any{"B", "arn:aws:s3:::two", ""})
+			}
+			compareBoth(t, query, recs, want)
+		})
+	}
+}

@@ -149,14 +149,14 @@ func (l *lowerer) join(op *kql.JoinOp, sc *scope) *scope {
 		}
 		st.UniqueLeft = true
 	}
+	// Columns pass through unchanged. leftouter pads the right side of a
+	// row without a match with the empty value, which is what a scan
+	// column whose field is absent holds too.
 	cols := append([]Column(nil), sc.cols...)
-	for i := range cols {
-		cols[i].Origin = nil
-	}
 	for _, r := range joinRenames(sc.cols, rsc.cols) {
 		st.RightCols = append(st.RightCols, r)
 		c := rsc.cols[rsc.index(r.From)]
-		cols = append(cols, Column{Name: r.To, Type: c.Type})
+		cols = append(cols, Column{Name: r.To, Type: c.Type, Origin: c.Origin})
 	}
 	st.StepInfo = l.infoCols(op, "join", cols)
 	l.steps = append(l.steps, st)

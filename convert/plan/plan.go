@@ -361,8 +361,9 @@ type Rename struct {
 // (its Steps[0] is a *Scan of the table). The output holds the left
 // columns, then the right columns RightCols names, renamed; every key of
 // On must be equal (case-sensitively for strings) for two rows to match.
-// A step's Columns say the result; the left and right sides' columns keep
-// no Origin past the join.
+// A step's Columns say the result; a column keeps its Origin through the
+// join (a leftouter join's padding is the empty value an absent field has
+// too).
 type Join struct {
 	StepInfo
 	Kind JoinKind

@@ -187,7 +187,7 @@ func TestDifferentialCorpus(t *testing.T) {
 	}
 	rules, refused := corpusRules(t)
 	if len(rules) < 45 {
-		t.Errorf("only %d corpus rules convert to the KQL interpreter and Athena, want about 49", len(rules))
+		t.Errorf("only %d corpus rules convert to the KQL interpreter and Athena, want about 50", len(rules))
 	}
 	public := publicRecords(t)
 	batches := envInt(t, "RULEPORT_CORPUS_BATCHES", 2)

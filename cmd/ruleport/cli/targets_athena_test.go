@@ -31,12 +31,12 @@ func TestAthenaTargets(t *testing.T) {
 }
 
 // TestAthenaTargetUnsupported: a construct the plan cannot express is
-// reported at its place in the rule file (mv-expand at 5:5, see
+// reported at its place in the rule file (mv-apply at 5:5, see
 // hourlyRule) and wraps convert.ErrUnsupported, for both targets.
 func TestAthenaTargetUnsupported(t *testing.T) {
-	r := hourlyRule(t, "mv.yaml", "mv-expand rule", "mv-expand x = parse_json(RequestParameters).items")
+	r := hourlyRule(t, "mv.yaml", "mv-apply rule", "mv-apply x = parse_json(RequestParameters).items on (where tostring(x) == 'a')")
 	checkRefusals(t, []refusal{
-		{"athena", athenaTarget, r, "mv.yaml:5:5: athena: unsupported operator mv-expand"},
-		{"athena-tf", athenaTFTarget, r, "mv.yaml:5:5: athena-tf: unsupported operator mv-expand"},
+		{"athena", athenaTarget, r, "mv.yaml:5:5: athena: unsupported operator mv-apply"},
+		{"athena-tf", athenaTFTarget, r, "mv.yaml:5:5: athena-tf: unsupported operator mv-apply"},
 	})
 }

@@ -48,8 +48,10 @@
 // way (4.0 stays "4.0", 1e2 becomes "100.0"); a dynamic output column is
 // varchar: a number or boolean there is its text where KQL keeps the
 // number, an object or array its JSON text, whose keys come out sorted
-// (json_parse orders map entries by key); parse_json of text that is not
-// JSON, used as a whole value, is CAST(text AS JSON). Columns whose
+// (json_parse orders map entries by key), and so is the text a property
+// bag compared with a string is read as (== '{"b":1,"a":2}' never holds
+// in Athena, where KQL compares the keys as written); parse_json of text
+// that is not JSON, used as a whole value, is CAST(text AS JSON). Columns whose
 // CloudTrail field the Athena table does not declare (managementEvent,
 // eventCategory, tlsDetails, ec2RoleDelivery, userIdentity.identityStoreArn
 // and userId) hold their empty value, and the SQL says so where it reads

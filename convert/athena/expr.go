@@ -48,7 +48,7 @@ func (e *emitter) value(x plan.Expr) string {
 		}
 		return "(" + e.value(x.X) + op + e.value(x.Y) + ")"
 	case *plan.Compare:
-		return "(" + e.value(x.X) + " " + cmpOps[x.Op] + " " + e.value(x.Y) + ")"
+		return e.compare(x)
 	case *plan.EqualsFold:
 		op := " = "
 		if x.Negate {
@@ -93,7 +93,7 @@ func (e *emitter) value(x plan.Expr) string {
 		var b strings.Builder
 		b.WriteString("CASE")
 		for _, w := range x.Whens {
-			b.WriteString(" WHEN " + trimParens(e.value(w.Cond)) + " THEN " + e.value(w.Then))
+			b.WriteString(" WHEN " + trimParens(e.boolean(w.Cond)) + " THEN " + e.value(w.Then))
 		}
 		b.WriteString(" ELSE " + e.value(x.Else) + " END")
 		return b.String()
@@ -111,8 +111,49 @@ func (e *emitter) value(x plan.Expr) string {
 	return "NULL"
 }
 
-// boolean is value for predicates.
-func (e *emitter) boolean(x plan.Expr) string { return e.value(x) }
+// boolean is value for a condition that only asks "is it true?" (where,
+// countif, a CASE's WHEN): there NULL and FALSE are alike, so a
+// comparison other than != keeps SQL's plain form, where KQL's answer for
+// a null operand is false or null (compare), through AND and OR, which
+// give TRUE on the same operands either way. != of a null and a non-null
+// value is true in KQL and keeps its full form.
+func (e *emitter) boolean(x plan.Expr) string {
+	switch x := x.(type) {
+	case *plan.Logic:
+		op := " AND "
+		if x.Op == plan.Or {
+			op = " OR "
+		}
+		return "(" + e.boolean(x.X) + op + e.boolean(x.Y) + ")"
+	case *plan.Compare:
+		if x.Op != plan.Ne {
+			return "(" + e.operand(x.X, x.Y) + " " + cmpOps[x.Op] + " " + e.operand(x.Y, x.X) + ")"
+		}
+	}
+	return e.value(x)
+}
+
+// operand is value for one side of a comparison with other. A dynamic
+// value read as text (plan.FromDynamic) is an object's or array's JSON
+// text too, which only text starting with { or [ can equal: against a
+// constant that does not, its scalar text is all that can match.
+func (e *emitter) operand(x, other plan.Expr) string {
+	if f, ok := x.(*plan.FromDynamic); ok && f.To == plan.String && scalarOnly(other) {
+		return e.dynScalar(f.X)
+	}
+	return e.value(x)
+}
+
+// scalarOnly reports whether x is a string constant that no JSON object
+// or array text equals.
+func scalarOnly(x plan.Expr) bool {
+	c, ok := x.(*plan.Const)
+	if !ok {
+		return false
+	}
+	s, ok := c.Value.(string)
+	return ok && !strings.HasPrefix(s, "{") && !strings.HasPrefix(s, "[")
+}
 
 var cmpOps = map[plan.CmpOp]string{plan.Eq: "=", plan.Ne: "<>", plan.Lt: "<", plan.Le: "<=", plan.Gt: ">", plan.Ge: ">="}
 
@@ -245,13 +286,43 @@ func regexpQuote(s string) string {
 }
 
 // mayBeNull reports whether the SQL of x can be NULL: a plan String never
-// is, except a dynamic value read as one.
+// is, except a dynamic value read as one, nor a constant other than null.
 func mayBeNull(x plan.Expr) bool {
+	if c, ok := x.(*plan.Const); ok {
+		return c.Value == nil
+	}
 	if x.Type() != plan.String {
 		return true
 	}
 	_, fromDyn := x.(*plan.FromDynamic)
 	return fromDyn
+}
+
+// compare translates a comparison. SQL's = and <> are NULL when an operand
+// is; KQL's == and != are so only when both are, and otherwise false and
+// true (plan.Compare, the null-values page): parse_json(s).a != "x" holds
+// where s has no member a. Where one operand cannot be NULL, COALESCE
+// gives the non-null answer; where both can, a CASE keeps the NULL of two
+// nulls.
+func (e *emitter) compare(x *plan.Compare) string {
+	a, b := e.operand(x.X, x.Y), e.operand(x.Y, x.X)
+	c := "(" + a + " " + cmpOps[x.Op] + " " + b + ")"
+	if x.Op != plan.Eq && x.Op != plan.Ne {
+		return c
+	}
+	na, nb := mayBeNull(x.X), mayBeNull(x.Y)
+	if !na && !nb {
+		return c
+	}
+	otherwise := "FALSE"
+	if x.Op == plan.Ne {
+		otherwise = "TRUE"
+	}
+	c = "COALESCE(" + trimParens(c) + ", " + otherwise + ")"
+	if na && nb {
+		return "(CASE WHEN " + a + " IS NULL AND " + b + " IS NULL THEN NULL ELSE " + c + " END)"
+	}
+	return c
 }
 
 // in translates in, !in, in~ and !in~. KQL's in is never null: a null
@@ -261,6 +332,9 @@ func (e *emitter) in(x *plan.InList) string {
 		return strings.ToUpper(strconv.FormatBool(x.Negate))
 	}
 	subject := e.value(x.X)
+	if f, ok := x.X.(*plan.FromDynamic); ok && f.To == plan.String && allScalarOnly(x.List) {
+		subject = e.dynScalar(f.X)
+	}
 	items := make([]string, len(x.List))
 	for i, it := range x.List {
 		if x.Fold {
@@ -284,6 +358,15 @@ func (e *emitter) in(x *plan.InList) string {
 		return "(NOT " + s + ")"
 	}
 	return s
+}
+
+func allScalarOnly(xs []plan.Expr) bool {
+	for _, x := range xs {
+		if !scalarOnly(x) {
+			return false
+		}
+	}
+	return true
 }
 
 // arith translates + - * / %. Two 32-bit operands are widened first: KQL's
@@ -345,10 +428,14 @@ const numericText = `^[\t-\r ]*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+
 
 // fromDynamic reads a dynamic value as a scalar type.
 func (e *emitter) fromDynamic(x *plan.FromDynamic) string {
+	if x.To == plan.String {
+		// The value's text as tostring writes it, an object's or array's
+		// JSON text included, NULL for null (plan.FromDynamic): json_format
+		// writes a JSON array compactly, ["all"], as KQL does.
+		return e.dynText(x.X)
+	}
 	s := e.dynScalar(x.X)
 	switch x.To {
-	case plan.String:
-		return s
 	case plan.Bool:
 		return "(CASE " + s + " WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END)"
 	case plan.Int, plan.Long, plan.Real:
@@ -540,11 +627,11 @@ func (e *emitter) agg(a plan.Agg) string {
 	case plan.Count:
 		return "count(*)"
 	case plan.CountIf:
-		return "count_if(" + trimParens(e.value(a.Pred)) + ")"
+		return "count_if(" + trimParens(e.boolean(a.Pred)) + ")"
 	case plan.DCount:
 		return "count(DISTINCT " + e.value(a.Arg) + ")"
 	case plan.DCountIf:
-		return "count(DISTINCT CASE WHEN " + trimParens(e.value(a.Pred)) + " THEN " + e.value(a.Arg) + " END)"
+		return "count(DISTINCT CASE WHEN " + trimParens(e.boolean(a.Pred)) + " THEN " + e.value(a.Arg) + " END)"
 	case plan.Min, plan.Max, plan.Sum, plan.Avg:
 		return a.Func.String() + "(" + e.value(a.Arg) + ")"
 	case plan.MakeSet, plan.MakeList:

@@ -336,58 +336,62 @@ var constructCases = []constructCase{
 // Logs Insights engine and through the KQL engine.
 func TestConstructs(t *testing.T) {
 	for _, tc := range constructCases {
-		t.Run(tc.name, func(t *testing.T) {
-			q, errs := kql.Parse(tc.query)
-			if len(errs) > 0 {
-				t.Fatal(errs)
-			}
-			p, errs := plan.Lower(q, tc.query, schema.Lookup)
-			if len(errs) > 0 {
-				t.Fatal(errs)
-			}
-			text, notes, err := cloudwatch.Emit(p, cloudwatch.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			src := func() logs.Source {
-				var recs [][]byte
-				for _, r := range tc.records {
-					recs = append(recs, []byte(r))
-				}
-				return &logs.SliceSource{Records: recs, Name: "records"}
-			}
-			got, err := insightsengine.Run(text, src(), insightsengine.Options{End: tc.end})
-			if err != nil {
-				t.Fatalf("%v\n%s", err, text)
-			}
-			kqlGot, err := kqlengine.Run(q, src(), kqlengine.Options{Now: tc.end})
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := table(t, tc.want, got.Columns)
-			if d := alerts.Compare(want, kqlGot, compareOpt); !d.Empty() {
-				t.Errorf("the KQL engine disagrees with the hand-worked rows (-want +got):\n%s", d)
-			}
-			ids := noteIDs(notes)
-			liWant := want
-			if tc.gap != "" {
-				liWant = table(t, tc.gap, got.Columns)
-				if !ids[tc.note] {
-					t.Errorf("the gap's note %s was not given; notes: %v", tc.note, keys(ids))
-				}
-				if alerts.Compare(want, liWant, compareOpt).Empty() {
-					t.Errorf("the gap rows equal the KQL rows: no gap to pin")
-				}
-			}
-			if d := alerts.Compare(liWant, got, compareOpt); !d.Empty() {
-				t.Errorf("Logs Insights rows (-want +got):\n%s\nquery:\n%s", d, text)
-			}
-			for _, id := range append(tc.notes, cloudwatch.NoteDeliveryTime) {
-				if !ids[id] {
-					t.Errorf("note %s not given; notes: %v", id, keys(ids))
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { runConstruct(t, tc) })
+	}
+}
+
+// runConstruct runs one construct case (see constructCase).
+func runConstruct(t *testing.T, tc constructCase) {
+	t.Helper()
+	q, errs := kql.Parse(tc.query)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	p, errs := plan.Lower(q, tc.query, schema.Lookup)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	text, notes, err := cloudwatch.Emit(p, cloudwatch.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := func() logs.Source {
+		var recs [][]byte
+		for _, r := range tc.records {
+			recs = append(recs, []byte(r))
+		}
+		return &logs.SliceSource{Records: recs, Name: "records"}
+	}
+	got, err := insightsengine.Run(text, src(), insightsengine.Options{End: tc.end})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	kqlGot, err := kqlengine.Run(q, src(), kqlengine.Options{Now: tc.end})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := table(t, tc.want, got.Columns)
+	if d := alerts.Compare(want, kqlGot, compareOpt); !d.Empty() {
+		t.Errorf("the KQL engine disagrees with the hand-worked rows (-want +got):\n%s", d)
+	}
+	ids := noteIDs(notes)
+	liWant := want
+	if tc.gap != "" {
+		liWant = table(t, tc.gap, got.Columns)
+		if !ids[tc.note] {
+			t.Errorf("the gap's note %s was not given; notes: %v", tc.note, keys(ids))
+		}
+		if alerts.Compare(want, liWant, compareOpt).Empty() {
+			t.Errorf("the gap rows equal the KQL rows: no gap to pin")
+		}
+	}
+	if d := alerts.Compare(liWant, got, compareOpt); !d.Empty() {
+		t.Errorf("Logs Insights rows (-want +got):\n%s\nquery:\n%s", d, text)
+	}
+	for _, id := range append(tc.notes, cloudwatch.NoteDeliveryTime) {
+		if !ids[id] {
+			t.Errorf("note %s not given; notes: %v", id, keys(ids))
+		}
 	}
 }
 

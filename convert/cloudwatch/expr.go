@@ -58,7 +58,9 @@ func (e *emitter) value(x plan.Expr) string {
 		return e.toString(x)
 	case *plan.FromDynamic:
 		switch x.To {
-		case plan.String, plan.Bool, plan.Int, plan.Long, plan.Real:
+		case plan.String:
+			return e.dynamicText(x)
+		case plan.Bool, plan.Int, plan.Long, plan.Real:
 			e.noteAt(NoteDynamicScalar, x.Pos())
 			return e.value(x.X)
 		}
@@ -172,6 +174,21 @@ func (e *emitter) toString(x *plan.ToString) string {
 	}
 	e.unsupported(x.Pos(), "tostring of a %s", x.X.Type())
 	return `""`
+}
+
+// dynamicText is a dynamic value read as a string where it meets one (in
+// ==, != and in): its text as tostring writes it, a list's or map's JSON
+// text included (plan.FromDynamic), and missing where the value is:
+// case without an else gives nothing, so a missing value stays missing
+// and compares as KQL's null does. A scalar's text is concat of it, with
+// the dynamic-scalar note (a JSON boolean is 1 or 0 there).
+func (e *emitter) dynamicText(x *plan.FromDynamic) string {
+	e.noteAt(NoteDynamicScalar, x.Pos())
+	v := trimParens(e.value(x.X))
+	if !isPath(v) && !isCall(v) {
+		v = e.hoist(v, "dyn")
+	}
+	return "case(ispresent(" + v + "), coalesce(jsonStringify(" + v + "), concat(" + v + ")))"
 }
 
 // jsonPath reads members and elements of a parsed value: a nested object

@@ -38,11 +38,7 @@ func (e *emitter) pred(x plan.Expr, want bool) string {
 	case *plan.Not:
 		return e.pred(x.X, !want)
 	case *plan.Compare:
-		op := x.Op
-		if !want {
-			op = opposite[op]
-		}
-		return wrap(e.value(x.X)) + " " + cmpOps[op] + " " + wrap(e.value(x.Y))
+		return e.compare(x, want)
 	case *plan.EqualsFold:
 		op := " = "
 		if x.Negate == want {
@@ -73,6 +69,88 @@ func (e *emitter) pred(x plan.Expr, want bool) string {
 	// A boolean value (a column, a case, a JSON boolean): true, false or
 	// missing.
 	return wrap(e.value(x)) + " = " + strconv.FormatBool(want)
+}
+
+// compare writes a comparison true where x is (want) or where it is not.
+// A comparison with a missing operand is false in Logs Insights, and in
+// KQL null for the orderings and for == and != of two nulls; but KQL's ==
+// of a null and a non-null value is false and its != true (plan.Compare),
+// so "!=" also holds where exactly one operand that can be missing is.
+func (e *emitter) compare(x *plan.Compare, want bool) string {
+	op := x.Op
+	if !want {
+		op = opposite[op]
+	}
+	a, b := wrap(e.value(x.X)), wrap(e.value(x.Y))
+	if op == plan.Eq {
+		// Only = may read a dynamic value as is: != and the orderings
+		// hold for no list or map in Logs Insights, where KQL's text
+		// comparison holds.
+		a, b = wrap(e.operand(x.X, x.Y)), wrap(e.operand(x.Y, x.X))
+	}
+	c := a + " " + cmpOps[op] + " " + b
+	if op != plan.Ne || x.Op != plan.Eq && x.Op != plan.Ne {
+		return c
+	}
+	ma, mb := mayBeMissing(x.X), mayBeMissing(x.Y)
+	switch {
+	case ma && mb:
+		pa, pb := e.presence(x.X), e.presence(x.Y)
+		return "(" + c + " or (" + pa + " and not " + pb + ") or (not " + pa + " and " + pb + "))"
+	case ma:
+		return "(" + c + " or not " + e.presence(x.X) + ")"
+	case mb:
+		return "(" + c + " or not " + e.presence(x.Y) + ")"
+	}
+	return c
+}
+
+// operand is value for one side of an equality with other. A dynamic
+// value read as text is a list's or map's JSON text too, which only text
+// starting with { or [ can equal: against a constant that does not, the
+// value itself (text, a number or a boolean, with the dynamic-scalar
+// note) is all that can match, and a list or map equals no string in
+// Logs Insights either.
+func (e *emitter) operand(x, other plan.Expr) string {
+	if f, ok := x.(*plan.FromDynamic); ok && f.To == plan.String && scalarOnly(other) {
+		e.noteAt(NoteDynamicScalar, f.Pos())
+		return e.value(f.X)
+	}
+	return e.value(x)
+}
+
+// scalarOnly reports whether x is a string constant that no JSON object
+// or array text equals.
+func scalarOnly(x plan.Expr) bool {
+	c, ok := x.(*plan.Const)
+	if !ok {
+		return false
+	}
+	s, ok := c.Value.(string)
+	return ok && !strings.HasPrefix(s, "{") && !strings.HasPrefix(s, "[")
+}
+
+// presence is the condition "x is not missing"; a dynamic value read as
+// text is missing exactly where the value is.
+func (e *emitter) presence(x plan.Expr) string {
+	if f, ok := x.(*plan.FromDynamic); ok {
+		x = f.X
+	}
+	return "ispresent(" + trimParens(e.value(x)) + ")"
+}
+
+// mayBeMissing reports whether the field or expression for x can be
+// missing, KQL's null: a String never is (the scan reads a missing field
+// as ""), except a dynamic value read as one, nor a constant.
+func mayBeMissing(x plan.Expr) bool {
+	if _, ok := x.(*plan.Const); ok {
+		return false
+	}
+	if x.Type() != plan.String {
+		return true
+	}
+	_, fromDyn := x.(*plan.FromDynamic)
+	return fromDyn
 }
 
 var cmpOps = map[plan.CmpOp]string{plan.Eq: "=", plan.Ne: "!=", plan.Lt: "<", plan.Le: "<=", plan.Gt: ">", plan.Ge: ">="}
@@ -174,6 +252,9 @@ func (e *emitter) in(x *plan.InList, yes bool) string {
 		}
 	}
 	v := wrap(e.value(x.X))
+	if !x.Fold && allScalarOnly(x.List) {
+		v = wrap(e.operand(x.X, x.List[0]))
+	}
 	if x.Fold {
 		v = e.lower(x.X)
 	}
@@ -182,6 +263,15 @@ func (e *emitter) in(x *plan.InList, yes bool) string {
 		return in
 	}
 	return "not (" + in + ")"
+}
+
+func allScalarOnly(xs []plan.Expr) bool {
+	for _, x := range xs {
+		if !scalarOnly(x) {
+			return false
+		}
+	}
+	return len(xs) > 0
 }
 
 // quoteRegex escapes text for a regular expression between slashes: the

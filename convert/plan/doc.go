@@ -80,7 +80,8 @@
 // Nulls: a String is never null in KQL. The plan names the two places a
 // backend may hold NULL for one: a String scan column (NullAsEmpty: an
 // absent field is "") and ToString's result. Everything else follows SQL's
-// null propagation, which is KQL's for these operations; InList and the
+// null propagation, which is KQL's for these operations; Compare (Eq and
+// Ne of a null and a non-null value are false and true), InList and the
 // aggregates say where they differ.
 //
 // # Dead columns

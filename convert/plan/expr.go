@@ -93,7 +93,12 @@ func (o CmpOp) String() string { return cmpNames[o] }
 
 // Compare compares two values of the same type family: strings
 // case-sensitively (KQL ==), numbers numerically (int, long and real mix),
-// datetimes, timespans, bools. A null operand yields null.
+// datetimes, timespans, bools. Nulls follow the null-values page
+// (https://learn.microsoft.com/kusto/query/scalar-data-types/null-values):
+// Eq and Ne of two nulls are null, of a null and a non-null value false
+// (Eq) and true (Ne), unlike SQL's = and <>; the ordering comparisons are
+// null when an operand is null. (Only a FromDynamic operand or a non-String
+// value can be null: a String never is.)
 type Compare struct {
 	at
 	Op   CmpOp
@@ -228,9 +233,12 @@ type ToString struct {
 
 // FromDynamic reads a dynamic value as the scalar type To, the implicit
 // conversion KQL applies when a dynamic value meets a typed one (in a
-// comparison, a predicate, a string operator): String is the scalar's
-// text (null for objects, arrays and null), Bool a JSON boolean, numbers a
-// JSON number. Anything else is null.
+// comparison or in, a predicate): String is the value's text as tostring
+// writes it (a string's content, a number's or bool's text, an object's
+// or array's JSON text) and null for null, so a dynamic value equals a
+// string when its text does (docs/ARCHITECTURE.md, Decisions: a dynamic
+// value against a string; todynamic(x) == '["all"]'); Bool is a JSON
+// boolean, numbers a JSON number. Anything else is null.
 type FromDynamic struct {
 	at
 	X  Expr

@@ -79,11 +79,50 @@ func comparableTypes(a, b Type) bool {
 // static types already agree unless one side is dynamic; then the dynamic
 // value must hold the same kind of value as the other side: a dynamic
 // string against a string, a dynamic number against a number (the common
-// parse_json(x).a == "text" and parse_json(x).n > 5). Kusto documents no
-// rule for other pairs (a dynamic array against a string, a dynamic string
+// parse_json(x).a == "text" and parse_json(x).n > 5). A dynamic value met
+// by a string is first read as text (dynamicAsText), so it always matches
+// there. Kusto documents no rule for the other pairs (a dynamic string
 // against a number or a datetime), so those stop the query with an
 // unsupported error rather than a guess.
 func kindsMatch(a, b any) bool { return kindOf(a) == kindOf(b) }
+
+// dynamicAsText is docs/ARCHITECTURE.md's decision for == and != (and in,
+// their disjunction) between a dynamic value and a string: the dynamic
+// value is read as tostring() reads it (a string's content, a number's or
+// bool's text, an array's or property bag's compact JSON text), null
+// staying null, and the two texts are compared. Kusto.Language binds ==
+// between any scalar types (its Equal operator takes NotBool, Scalar) and
+// types the result bool; Kusto's engine refuses only dynamic against
+// dynamic ("Cannot compare dynamic values without explicit cast",
+// MicrosoftDocs/dataexplorer-docs#43); Microsoft's own rule
+// AWS_SSMPubliclyExposed compares todynamic(...) with '["all"]'. When
+// one operand's static type is dynamic and the other's string, the
+// dynamic one is wrapped; otherwise the operands are returned as they are.
+func dynamicAsText(l, r *expr) (*expr, *expr) {
+	wrap := func(d *expr) *expr {
+		eval := d.eval
+		text := func(row []any) any {
+			v := eval(row)
+			if v == nil {
+				return nil
+			}
+			return toStringValue(v)
+		}
+		// Still typed dynamic: the value may be null, which a string
+		// never is.
+		if d.konst {
+			return constant(TypeDynamic, text(nil))
+		}
+		return &expr{t: TypeDynamic, eval: text, name: d.name}
+	}
+	switch {
+	case l.t == TypeDynamic && r.t == TypeString:
+		return wrap(l), r
+	case l.t == TypeString && r.t == TypeDynamic:
+		return l, wrap(r)
+	}
+	return l, r
+}
 
 // mismatch is the runtime error for operands kindsMatch refuses.
 func mismatch(pos kql.Pos, op string, a, b any) *Error {
@@ -119,6 +158,7 @@ func (c *compiler) equality(x *kql.BinaryExpr, l, r *expr) (*expr, error) {
 		return nil, unsupportedf(x.OpPos, "%s between %s and %s", x.Op, l.t, r.t)
 	}
 	neg := x.Op != "==" // != and its legacy spelling <>
+	l, r = dynamicAsText(l, r)
 	e, pos := c.e, x.OpPos
 	eval := func(row []any) any {
 		a, b := l.eval(row), r.eval(row)

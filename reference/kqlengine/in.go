@@ -114,6 +114,12 @@ func (c *compiler) inSet(x *kql.InExpr, v *expr, elems []*expr) (*expr, error) {
 				}
 			}
 			if !kindsMatch(a, w) {
+				if eq, ok := equalAsText(a, w, v.t); ok {
+					if eq {
+						return true
+					}
+					continue
+				}
 				c.e.fail(mismatch(x.OpPos, x.Op, a, w))
 				return false
 			}
@@ -163,6 +169,24 @@ func (c *compiler) inSet(x *kql.InExpr, v *expr, elems []*expr) (*expr, error) {
 		return member(a, flatten(elems, row)) != neg
 	}
 	return c.derive(x.Pos(), TypeBool, eval, append([]*expr{v}, elems...)...)
+}
+
+// equalAsText is == between a dynamic value and a string inside in
+// (dynamicAsText): a string element against a subject of static type
+// dynamic, or a dynamic list element against a string subject, compares
+// the other value's tostring() text. ok is false for other pairs of kinds.
+func equalAsText(a, w any, subject Type) (eq, ok bool) {
+	ws, wStr := w.(string)
+	as, aStr := a.(string)
+	switch {
+	case wStr && !aStr && subject == TypeDynamic:
+		return toStringValue(a) == ws, true
+	case aStr && !wStr && subject == TypeString:
+		// A string subject meets only string and dynamic elements
+		// (comparableTypes): w is a dynamic list's element.
+		return as == toStringValue(w), true
+	}
+	return false, false
 }
 
 // nullIn is the result for a null X. "The in operator behaves like a

@@ -253,18 +253,64 @@ func (e *emitter) match(x *plan.StringMatch) string {
 			s += ` ESCAPE '\'`
 		}
 	case plan.Has:
-		// A whole term: not preceded or followed by a letter or digit.
-		word := regexpQuote(p)
-		if fold {
-			word = foldPattern(p)
+		if !isConst {
+			s = e.hasRuntime(x, subject, pat)
+			break
 		}
-		re := "(^|[^0-9A-Za-z])" + word + "($|[^0-9A-Za-z])"
-		s = "regexp_like(" + e.value(x.X) + ", " + stringLit(re) + ")"
+		s = e.has(x, p, subject, pat, fold)
 	}
 	if x.Negate {
 		return "(NOT (" + s + "))"
 	}
 	return "(" + s + ")"
+}
+
+// termClass is a regular expression class of the characters that are not
+// part of a term (plan.MatchOp): letters and digits by Unicode, which
+// Trino's \p{L} and \p{Nd} name (trino.io/docs/current/functions/regexp.html:
+// "Categories must be specified directly ... Example: \p{L}"), as RE2 does.
+const termClass = `[^\p{L}\p{Nd}]`
+
+// has translates has with a constant pattern p: a match not preceded by a
+// letter or digit where p starts with one, and not followed by one where p
+// ends with one (plan.MatchOp). A pattern with punctuation at both edges
+// ("*") is a substring, "" is in every value.
+func (e *emitter) has(x *plan.StringMatch, p, subject, pat string, fold bool) string {
+	start, end := plan.TermEdges(p)
+	switch {
+	case p == "":
+		return "TRUE"
+	case !start && !end:
+		return "strpos(" + subject + ", " + pat + ") > 0"
+	}
+	word := regexpQuote(p)
+	if fold {
+		word = foldPattern(p)
+	}
+	re := word
+	if start {
+		re = "(^|" + termClass + ")" + re
+	}
+	if end {
+		re += "($|" + termClass + ")"
+	}
+	return "regexp_like(" + e.value(x.X) + ", " + stringLit(re) + ")"
+}
+
+// hasRuntime translates has with a pattern computed per row (a column,
+// tostring(RecipientAccountId)): the regular expression is built in SQL,
+// the pattern quoted between \Q and \E (Java's and RE2's literal
+// quotes; a \E inside it is closed, written as \\E and reopened), the
+// term bounds added where its first or last character is a letter or
+// digit, as for a constant (has). "" is in every value. subject and pat
+// are already folded when the match ignores case.
+func (e *emitter) hasRuntime(x *plan.StringMatch, subject, pat string) string {
+	edge := func(test, bound string) string {
+		return "CASE WHEN regexp_like(" + pat + ", " + stringLit(test) + ") THEN " + stringLit(bound) + " ELSE '' END"
+	}
+	re := "concat(" + edge(`^[\p{L}\p{Nd}]`, "(^|"+termClass+")") + `, '\Q', replace(` + pat + `, '\E', '\E\\E\Q'), '\E', ` +
+		edge(`[\p{L}\p{Nd}]\z`, "($|"+termClass+")") + ")"
+	return "CASE WHEN " + pat + " = '' THEN TRUE ELSE regexp_like(" + subject + ", " + re + ") END"
 }
 
 func likeEscape(s string) string {

@@ -70,6 +70,8 @@ const (
 	NoteCaseFold = "case-fold"
 	// NoteFieldType: a string field holding another JSON type keeps it.
 	NoteFieldType = "field-type"
+	// NoteHasTerm: has bounds terms by ASCII letters and digits.
+	NoteHasTerm = "has-term"
 )
 
 // noteInputs is each note's description of the inputs on which Logs
@@ -117,6 +119,10 @@ var noteInputs = map[string]string{
 		"writes a string (\"errorMessage\": [], \"recipientAccountId\": 111122223333) keeps its JSON type " +
 		"in Logs Insights: a number prints in shortest form, a boolean as 1 or 0, isempty of an object or " +
 		"array is true; KQL's string column holds the value's JSON text",
+	NoteHasTerm: "KQL's terms are runs of letters and digits of any script; the emitted pattern ends a " +
+		"term at any character but A-Z, a-z and 0-9 (Logs Insights does not document Unicode classes " +
+		"in its regular expressions): next to a letter or digit beyond ASCII (\"éiam:Get\" has no term " +
+		"iam:Get in KQL) Logs Insights finds a term where KQL does not",
 	NoteRowLimit: "a run with more than 10,000 alert rows: Logs Insights returns the first 10,000 " +
 		"(CWL_QuerySyntax-Limit.html), KQL every row",
 }

@@ -188,8 +188,10 @@ func foldRegex(s string) string {
 // match holds (yes) or where it does not. like takes a quoted string as a
 // case-sensitive substring and a regular expression in slashes
 // (CWL_QuerySyntax-Filter.html); (?i) makes it ignore case, which only
-// patterns with letters need. has is a whole term: not preceded and not
-// followed by an ASCII letter or digit (plan.StringMatch).
+// patterns with letters need. has is a whole term: not preceded (followed)
+// by an ASCII letter or digit where the pattern starts (ends) with a
+// letter or digit (plan.MatchOp; the has-term note for letters beyond
+// ASCII).
 func (e *emitter) match(x *plan.StringMatch, yes bool) string {
 	c, ok := x.Pattern.(*plan.Const)
 	p, isStr := "", false
@@ -218,7 +220,27 @@ func (e *emitter) match(x *plan.StringMatch, yes bool) string {
 	case plan.EndsWith:
 		pat = "/" + q + "$/"
 	case plan.Has:
-		pat = "/(^|[^0-9A-Za-z])" + q + "([^0-9A-Za-z]|$)/"
+		// A whole term where the pattern's edge is a letter or digit
+		// (plan.MatchOp); "*" or ":*" at an edge is matched as is.
+		start, end := plan.TermEdges(p)
+		switch {
+		case p == "":
+			return strconv.FormatBool(yes)
+		case !start && !end:
+			pat = "/" + q + "/"
+			if !fold {
+				pat = strLit(p)
+			}
+		default:
+			e.noteAt(NoteHasTerm, x.Pos())
+			pat = "/" + q + "/"
+			if start {
+				pat = "/(^|[^0-9A-Za-z])" + q + "/"
+			}
+			if end {
+				pat = pat[:len(pat)-1] + "([^0-9A-Za-z]|$)/"
+			}
+		}
 	default:
 		e.unsupported(x.Pos(), "string operator %s", x.Op)
 		return "true"

@@ -1,6 +1,9 @@
 package plan
 
 import (
+	"unicode"
+	"unicode/utf8"
+
 	"github.com/ruleport/ruleport/convert/kql"
 )
 
@@ -117,10 +120,19 @@ type EqualsFold struct {
 type MatchOp int
 
 // The string matches. Contains: Pattern is a substring of X. StartsWith,
-// EndsWith: prefix, suffix. Has: Pattern occurs in X as a whole term, that
-// is not preceded and not followed by an ASCII letter or digit (KQL's
-// "has"; its index-based term rules agree on these inputs for patterns of
-// letters and digits). HasPrefix and HasSuffix are not produced yet.
+// EndsWith: prefix, suffix. Has: Pattern occurs in X as whole terms: an
+// occurrence counts when, if Pattern starts with a letter or digit, the
+// character before it is none, and if Pattern ends with one, the character
+// after it is none. Terms are "maximal sequences of alphanumeric
+// characters" (https://learn.microsoft.com/kusto/query/datatypes-string-operators),
+// letters and digits by Unicode (Go's unicode.IsLetter and IsDigit, the
+// regular expression classes \p{L} and \p{Nd}). So "iam:PassRole" is a
+// phrase of two whole terms, "iam:*" a term followed by ":*", and "*" a
+// symbol that matches wherever it occurs (the page: has tests "for the
+// presence of a symbol or alphanumeric word that is bound by
+// non-alphanumeric characters"). An empty Pattern matches every X, as it
+// does for contains (unverified for has). HasPrefix and HasSuffix are not
+// produced yet.
 const (
 	Contains MatchOp = iota
 	StartsWith
@@ -129,6 +141,22 @@ const (
 )
 
 var matchNames = [...]string{"contains", "startswith", "endswith", "has"}
+
+// IsTermRune reports whether r belongs to a term of KQL's has: a letter or
+// a digit, by Unicode (see the MatchOp constants).
+func IsTermRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// TermEdges reports whether a has pattern starts and ends with a term
+// rune: where it does, a match must not have a letter or digit before
+// (after) it. Neither holds for "".
+func TermEdges(pattern string) (start, end bool) {
+	if pattern == "" {
+		return false, false
+	}
+	first, _ := utf8.DecodeRuneInString(pattern)
+	last, _ := utf8.DecodeLastRuneInString(pattern)
+	return IsTermRune(first), IsTermRune(last)
+}
 
 // String returns the KQL operator name.
 func (o MatchOp) String() string { return matchNames[o] }

@@ -249,6 +249,10 @@ func FormatPath(steps []PathStep) string {
 	return b.String()
 }
 
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
 func isPlainName(s string) bool {
 	if s == "" {
 		return false

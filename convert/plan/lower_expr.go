@@ -180,23 +180,7 @@ func (l *lowerer) stringMatch(x *kql.BinaryExpr, sc *scope) Expr {
 	if a == nil || b == nil {
 		return nil
 	}
-	if m == Has {
-		if c, isConst := b.(*Const); !isConst || !isTerm(c.Value.(string)) {
-			l.unsupported(x.Y.Pos(), "has with a pattern that is not a constant of letters, digits and punctuation inside")
-			return nil
-		}
-	}
 	return &StringMatch{at: at{x.OpPos}, Op: m, CaseSensitive: cs, Negate: neg, X: a, Pattern: b}
-}
-
-// isTerm reports whether s starts and ends with an ASCII letter or digit:
-// for such patterns "has" is a match bounded by non-alphanumerics.
-func isTerm(s string) bool {
-	return s != "" && isAlnum(s[0]) && isAlnum(s[len(s)-1])
-}
-
-func isAlnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // compare lowers ==, !=, <, <=, >, >= with KQL's implicit conversions: a
@@ -349,9 +333,8 @@ func (l *lowerer) hasAny(x *kql.InExpr, list []Expr, sc *scope) Expr {
 	}
 	var out Expr
 	for _, e := range list {
-		s, ok := e.(*Const).Value.(string)
-		if !ok || !isTerm(s) {
-			l.unsupported(e.Pos(), "%s with an element that is not a string of letters, digits and punctuation inside", x.Op)
+		if _, ok := e.(*Const).Value.(string); !ok {
+			l.unsupported(e.Pos(), "%s with an element that is not a string", x.Op)
 			return nil
 		}
 		m := &StringMatch{at: at{x.OpPos}, Op: Has, X: subject, Pattern: e}

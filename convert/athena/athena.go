@@ -24,6 +24,10 @@
 //     (expand.go).
 //   - The final SELECT returns the output columns in KQL's order, quoted so
 //     Athena keeps their case ("Start", "end").
+//   - Trino folds identifiers to lower case, quoted ones too: where two KQL
+//     columns differ only in letter case (Type and type in the S3 ACL
+//     rules), the CTEs call the later one type_2 and the final SELECT
+//     gives it its KQL name back (assignNames).
 //
 // The window: a scheduled rule looks back queryPeriod from its run time
 // (SEMANTICS.md §4). The scan keeps the events whose eventtime is in
@@ -119,6 +123,9 @@ type emitter struct {
 	// used holds the CTE names given so far, ctes their number.
 	used map[string]bool
 	ctes int
+	// names maps every column name of the plan to its Trino identifier
+	// (assignNames).
+	names map[string]string
 }
 
 func (e *emitter) unsupported(pos kql.Pos, format string, args ...any) {
@@ -138,6 +145,7 @@ func timestampLiteral(t time.Time) string {
 // query writes the whole statement.
 func (e *emitter) query() {
 	e.used = map[string]bool{}
+	e.assignNames()
 	e.b.WriteString("WITH\n")
 	last := e.pipeline(e.plan, "")
 	e.b.WriteString("\n")
@@ -155,7 +163,6 @@ func (e *emitter) pipeline(p *plan.Plan, suffix string) string {
 		if j, ok := st.(*plan.Join); ok {
 			right = e.pipeline(j.Right, "_"+strconv.Itoa(j.Index))
 		}
-		e.checkCase(st)
 		if e.ctes > 0 {
 			e.b.WriteString(",\n")
 		}
@@ -242,18 +249,54 @@ func ident(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 
-// checkCase reports two columns of one step whose names differ only in
-// letter case: KQL keeps them apart, Trino's identifiers do not.
-func (e *emitter) checkCase(st plan.Step) {
-	seen := map[string]string{}
-	for _, c := range st.Info().Columns {
-		k := strings.ToLower(c.Name)
-		if other, ok := seen[k]; ok {
-			e.unsupported(st.Info().Pos, "columns %s and %s, whose names differ only in letter case (Trino identifiers ignore case)", other, c.Name)
-			return
+// assignNames gives every column name of the plan the Trino identifier
+// the CTEs call it by. Trino folds identifiers to lower case, quoted ones
+// too (trinodb/trino#17), so two KQL columns that differ only in letter
+// case (AWSCloudTrail's Type and a computed type) would be one column
+// there: the first spelling met keeps its name, each later one is
+// renamed with the first suffix _2, _3 ... that no name of the plan holds
+// in any case. The final SELECT gives a renamed output column its KQL
+// name back; a query's output may hold names that differ only in case,
+// which Trino refuses only when it creates a table or view from them
+// (trinodb/trino#30450, #31040).
+func (e *emitter) assignNames() {
+	e.names = map[string]string{}
+	taken := map[string]bool{}
+	var order []string
+	e.plan.Walk(func(st plan.Step) {
+		for _, c := range st.Info().Columns {
+			if _, ok := e.names[c.Name]; !ok {
+				e.names[c.Name] = ""
+				order = append(order, c.Name)
+				taken[strings.ToLower(c.Name)] = true
+			}
 		}
-		seen[k] = c.Name
+	})
+	spelt := map[string]string{} // lower-case name -> the spelling that keeps it
+	for _, n := range order {
+		k := strings.ToLower(n)
+		if first, ok := spelt[k]; !ok || first == n {
+			spelt[k] = n
+			e.names[n] = n
+			continue
+		}
+		for i := 2; ; i++ {
+			cand := n + "_" + strconv.Itoa(i)
+			if !taken[strings.ToLower(cand)] {
+				taken[strings.ToLower(cand)] = true
+				e.names[n] = cand
+				break
+			}
+		}
 	}
+}
+
+// ident quotes the Trino identifier of the KQL column name (assignNames).
+func (e *emitter) ident(name string) string {
+	if n, ok := e.names[name]; ok {
+		return ident(n)
+	}
+	return ident(name)
 }
 
 // selectList writes a SELECT list: columns passed on as they are share
@@ -295,10 +338,10 @@ func isBareIdent(s string) bool {
 
 // passThrough lists input columns kept as they are; a column still
 // holding its source field keeps the table's shape (see scan).
-func passThrough(cols []plan.Column) []string {
+func (e *emitter) passThrough(cols []plan.Column) []string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
-		out[i] = ident(c.Name)
+		out[i] = e.ident(c.Name)
 	}
 	return out
 }
@@ -309,7 +352,7 @@ func (e *emitter) step(st, prev plan.Step, from string) {
 	info := st.Info()
 	switch st := st.(type) {
 	case *plan.Filter:
-		e.selectList(passThrough(info.Columns), false)
+		e.selectList(e.passThrough(info.Columns), false)
 		fmt.Fprintf(&e.b, "  FROM %s\n  WHERE %s\n", from, trimParens(e.boolean(st.Pred)))
 	case *plan.Compute:
 		assigned := map[string]plan.Expr{}
@@ -321,7 +364,7 @@ func (e *emitter) step(st, prev plan.Step, from string) {
 			if x, ok := assigned[c.Name]; ok {
 				items = append(items, e.item(plan.Assign{Name: c.Name, X: x}))
 			} else {
-				items = append(items, ident(c.Name))
+				items = append(items, e.ident(c.Name))
 			}
 		}
 		e.selectList(items, false)
@@ -343,13 +386,13 @@ func (e *emitter) step(st, prev plan.Step, from string) {
 		e.selectList(items, true)
 		fmt.Fprintf(&e.b, "  FROM %s\n", from)
 	case *plan.Sort:
-		e.selectList(passThrough(info.Columns), false)
+		e.selectList(e.passThrough(info.Columns), false)
 		fmt.Fprintf(&e.b, "  FROM %s\n", from)
 	case *plan.Top:
-		e.selectList(passThrough(info.Columns), false)
-		fmt.Fprintf(&e.b, "  FROM %s\n  ORDER BY %s\n  LIMIT %d\n", from, orderBy(st.Keys), st.N)
+		e.selectList(e.passThrough(info.Columns), false)
+		fmt.Fprintf(&e.b, "  FROM %s\n  ORDER BY %s\n  LIMIT %d\n", from, e.orderBy(st.Keys), st.N)
 	case *plan.Take:
-		e.selectList(passThrough(info.Columns), false)
+		e.selectList(e.passThrough(info.Columns), false)
 		fmt.Fprintf(&e.b, "  FROM %s\n  LIMIT %d\n", from, st.N)
 	case *plan.MvExpand:
 		e.mvExpand(st, prev, from)
@@ -360,12 +403,12 @@ func (e *emitter) step(st, prev plan.Step, from string) {
 // column on under its own name and shape.
 func (e *emitter) item(it plan.Assign) string {
 	if c, ok := it.X.(*plan.ColRef); ok && c.Name == it.Name {
-		return ident(c.Name)
+		return e.ident(c.Name)
 	}
 	if c, ok := it.X.(*plan.ColRef); ok && isNative(c) {
-		return ident(c.Name) + " AS " + ident(it.Name)
+		return e.ident(c.Name) + " AS " + e.ident(it.Name)
 	}
-	return e.value(it.X) + " AS " + ident(it.Name)
+	return e.value(it.X) + " AS " + e.ident(it.Name)
 }
 
 // originIn returns the origin of the column name among the output
@@ -379,7 +422,7 @@ func originIn(st plan.Step, name string) *plan.ScanColumn {
 	return nil
 }
 
-func orderBy(keys []plan.SortKey) string {
+func (e *emitter) orderBy(keys []plan.SortKey) string {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		dir, nulls := "ASC", "NULLS LAST"
@@ -389,7 +432,7 @@ func orderBy(keys []plan.SortKey) string {
 		if k.NullsFirst {
 			nulls = "NULLS FIRST"
 		}
-		parts[i] = ident(k.Col.Name) + " " + dir + " " + nulls
+		parts[i] = e.ident(k.Col.Name) + " " + dir + " " + nulls
 	}
 	return strings.Join(parts, ", ")
 }
@@ -405,11 +448,11 @@ func (e *emitter) aggregate(st *plan.Aggregate, from string) {
 		if c, ok := k.X.(*plan.ColRef); ok && c.Name == k.Name && !isNative(c) {
 			items = append(items, v)
 		} else {
-			items = append(items, v+" AS "+ident(k.Name))
+			items = append(items, v+" AS "+e.ident(k.Name))
 		}
 	}
 	for _, a := range st.Aggs {
-		items = append(items, e.agg(a)+" AS "+ident(a.Name))
+		items = append(items, e.agg(a)+" AS "+e.ident(a.Name))
 	}
 	e.selectList(items, false)
 	fmt.Fprintf(&e.b, "  FROM %s\n", from)
@@ -427,14 +470,16 @@ func (e *emitter) final(from string) {
 	var items []string
 	for _, c := range e.plan.Columns() {
 		ref := &plan.ColRef{Name: c.Name, T: c.Type, Origin: c.Origin}
-		switch {
+		switch n := e.ident(c.Name); {
 		case isNative(ref):
 			items = append(items, e.value(ref)+" AS "+ident(c.Name))
 		case c.Type == plan.Dynamic:
-			n := ident(c.Name)
-			items = append(items, "COALESCE(json_extract_scalar("+n+", '$'), NULLIF(json_format("+n+"), 'null')) AS "+n)
+			items = append(items, "COALESCE(json_extract_scalar("+n+", '$'), NULLIF(json_format("+n+"), 'null')) AS "+ident(c.Name))
+		case n != ident(c.Name):
+			// A column renamed in the CTEs gets its KQL name back.
+			items = append(items, n+" AS "+ident(c.Name))
 		default:
-			items = append(items, ident(c.Name))
+			items = append(items, n)
 		}
 	}
 	e.b.WriteString("SELECT " + strings.Join(items, ", ") + "\n")
@@ -470,7 +515,7 @@ func (e *emitter) finalOrder() string {
 				return ""
 			}
 		}
-		return orderBy(keys)
+		return e.orderBy(keys)
 	}
 	return ""
 }

@@ -73,7 +73,7 @@ func (e *emitter) mvExpand(st *plan.MvExpand, prev plan.Step, from string) {
 
 // expandItems returns the select list: the input columns passed on, each
 // item's element (elem gives the SQL of item i's element), the index.
-func expandItems(st *plan.MvExpand, elem func(i int) string) []string {
+func (e *emitter) expandItems(st *plan.MvExpand, elem func(i int) string) []string {
 	byName := map[string]int{}
 	for i, it := range st.Items {
 		byName[it.Name] = i
@@ -83,11 +83,11 @@ func expandItems(st *plan.MvExpand, elem func(i int) string) []string {
 		i, isItem := byName[c.Name]
 		switch {
 		case isItem:
-			items = append(items, elementAs(elem(i), st.Items[i].To)+" AS "+ident(c.Name))
+			items = append(items, elementAs(elem(i), st.Items[i].To)+" AS "+e.ident(c.Name))
 		case c.Name == st.Index:
-			items = append(items, "mv."+mvIndex+" - 1 AS "+ident(c.Name))
+			items = append(items, "mv."+mvIndex+" - 1 AS "+e.ident(c.Name))
 		default:
-			items = append(items, ident(c.Name))
+			items = append(items, e.ident(c.Name))
 		}
 	}
 	return items
@@ -96,7 +96,7 @@ func expandItems(st *plan.MvExpand, elem func(i int) string) []string {
 // expandOne expands a single item: UNNEST of its elements, numbered.
 func (e *emitter) expandOne(st *plan.MvExpand, from string) {
 	it := st.Items[0]
-	e.selectList(expandItems(st, func(int) string { return "mv." + mvColumn(0) }), false)
+	e.selectList(e.expandItems(st, func(int) string { return "mv." + mvColumn(0) }), false)
 	fmt.Fprintf(&e.b, "  FROM %s\n  CROSS JOIN UNNEST(%s) WITH ORDINALITY AS mv(%s, %s)\n",
 		from, elements(e.dynJSON(it.X), "\n      "), mvColumn(0), mvIndex)
 	if st.Limit < math.MaxInt32 {
@@ -118,7 +118,7 @@ func (e *emitter) expandMany(st *plan.MvExpand, from string) {
 		lens = append(lens, "cardinality("+mvColumn(i)+")")
 	}
 	longest := "greatest(" + strings.Join(lens, ", ") + ")"
-	e.selectList(expandItems(st, func(i int) string {
+	e.selectList(e.expandItems(st, func(i int) string {
 		return "element_at(" + mvColumn(i) + ", mv." + mvIndex + ")"
 	}), false)
 	fmt.Fprintf(&e.b, "  FROM (SELECT *, %s FROM %s) AS t\n", strings.Join(lists, ", "), from)
@@ -173,24 +173,24 @@ func (e *emitter) join(st *plan.Join, prev plan.Step, from, right string) {
 	for _, c := range st.Info().Columns {
 		var v string
 		if src, ok := fromRight[c.Name]; ok {
-			v = "r." + ident(src)
+			v = "r." + e.ident(src)
 			// A native column padded with NULL reads as an absent field
 			// does (plan.Join); a string is never NULL in KQL.
 			if st.Kind == plan.LeftOuter && c.Type == plan.String && !isNative(&plan.ColRef{Origin: c.Origin}) {
 				v = "COALESCE(" + v + ", '')"
 			}
 		} else {
-			v = "l." + ident(c.Name)
+			v = "l." + e.ident(c.Name)
 		}
-		if v != "l."+ident(c.Name) && v != "r."+ident(c.Name) {
-			v += " AS " + ident(c.Name)
+		if v != "l."+e.ident(c.Name) && v != "r."+e.ident(c.Name) {
+			v += " AS " + e.ident(c.Name)
 		}
 		items = append(items, v)
 	}
 	e.selectList(items, false)
 	var on []string
 	for _, k := range st.On {
-		on = append(on, qualified("l", k.Left, originIn(prev, k.Left))+" = "+qualified("r", k.Right, originIn(rightLast, k.Right)))
+		on = append(on, e.qualified("l", k.Left, originIn(prev, k.Left))+" = "+e.qualified("r", k.Right, originIn(rightLast, k.Right)))
 	}
 	kw := "JOIN"
 	if st.Kind == plan.LeftOuter {
@@ -202,8 +202,8 @@ func (e *emitter) join(st *plan.Join, prev plan.Step, from, right string) {
 // qualified reads a join key of the side alias as its KQL value: a
 // column still holding the table's Resources array is compared as its
 // JSON text.
-func qualified(alias, name string, origin *plan.ScanColumn) string {
-	c := alias + "." + ident(name)
+func (e *emitter) qualified(alias, name string, origin *plan.ScanColumn) string {
+	c := alias + "." + e.ident(name)
 	if isNative(&plan.ColRef{Name: name, Origin: origin}) {
 		return "json_format(CAST(" + c + " AS JSON))"
 	}

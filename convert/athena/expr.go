@@ -29,9 +29,9 @@ func (e *emitter) value(x plan.Expr) string {
 			// DDL's lower-case field names (arn, accountid, type):
 			// CloudTrail writes ARN and accountId. Only this text use
 			// of Resources differs from KQL's.
-			return "json_format(CAST(" + ident(x.Name) + " AS JSON))"
+			return "json_format(CAST(" + e.ident(x.Name) + " AS JSON))"
 		}
-		return ident(x.Name)
+		return e.ident(x.Name)
 	case *plan.Const:
 		return constLit(x)
 	case *plan.Now:
@@ -554,7 +554,7 @@ func (e *emitter) nativeResource(x *plan.JSONPath) (string, bool) {
 	if i >= 0 {
 		i++
 	}
-	return fmt.Sprintf("element_at(%s, %d).%s", ident(c.Name), i, fields[x.Steps[1].Name]), true
+	return fmt.Sprintf("element_at(%s, %d).%s", e.ident(c.Name), i, fields[x.Steps[1].Name]), true
 }
 
 // dynJSON returns a dynamic value as Trino JSON.

@@ -12,7 +12,7 @@ import (
 func (e *emitter) scan(s *plan.Scan) {
 	var items []string
 	for _, c := range s.Sources {
-		items = append(items, e.source(c)+" AS "+ident(c.Name))
+		items = append(items, e.source(c)+" AS "+e.ident(c.Name))
 	}
 	e.selectList(items, false)
 	fmt.Fprintf(&e.b, "  FROM %s\n", e.opt.Table)

@@ -34,7 +34,11 @@ type corpusGen struct {
 	// of them, so that the conditions of rules that expand policy
 	// statements (mv-expand) can all hold on one element.
 	compared map[string][]string
-	base     time.Time
+	// emptied names the members the query tests with isempty, isnotempty,
+	// isnull or isnotnull: a full object leaves them out half the time,
+	// so that a test for their absence can hold.
+	emptied map[string]bool
+	base    time.Time
 }
 
 var (
@@ -45,6 +49,15 @@ var (
 	comparison = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)\s*(?:==|=~|!=|!~|<>|contains|has|startswith|endswith)\s*` +
 		`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`)
 	apiName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]+$`)
+	// inList is "x in (...)" and its relatives: x is compared with every
+	// literal of the list.
+	inList = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)\s*(?:!?in~?|has_any|has_all)\s*\(([^()]*)\)`)
+	// assigned is "x = <expression>" up to the end of the assignment: the
+	// literals x is compared with are also those of the last member the
+	// expression reads (type = parse_json(Grant).Grantee.["xsi:type"]).
+	assigned = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^=,\n|][^,\n|]*)`)
+	lastRef  = regexp.MustCompile(`(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])[^.\[]*$`)
+	emptyFn  = regexp.MustCompile(`\b(?:isempty|isnotempty|isnull|isnotnull)\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)`)
 )
 
 // newCorpusGen reads query and seeds the generator.
@@ -88,6 +101,32 @@ func newCorpusGen(seed uint64, query string) *corpusGen {
 			g.compared[m[1]] = append(g.compared[m[1]], lit)
 		}
 	}
+	for _, m := range inList.FindAllStringSubmatch(query, -1) {
+		for _, l := range stringLit.FindAllStringSubmatch(m[2], -1) {
+			if lit := l[1] + l[2]; !slices.Contains(g.compared[m[1]], lit) {
+				g.compared[m[1]] = append(g.compared[m[1]], lit)
+			}
+		}
+	}
+	// A column assigned from a member: the member takes the column's
+	// literals too.
+	for _, m := range assigned.FindAllStringSubmatch(query, -1) {
+		lits := g.compared[m[1]]
+		ref := lastRef.FindStringSubmatch(m[2])
+		if len(lits) == 0 || ref == nil {
+			continue
+		}
+		member := ref[1] + ref[2]
+		for _, lit := range lits {
+			if !slices.Contains(g.compared[member], lit) {
+				g.compared[member] = append(g.compared[member], lit)
+			}
+		}
+	}
+	g.emptied = map[string]bool{}
+	for _, m := range emptyFn.FindAllStringSubmatch(code, -1) {
+		g.emptied[m[1]] = true
+	}
 	for _, n := range numberLit.FindAllString(code, -1) {
 		g.numbers = append(g.numbers, n)
 	}
@@ -129,6 +168,11 @@ func (g *corpusGen) record(p persona) string {
 		}
 	}
 	at := g.base.Add(time.Duration(g.r.IntN(24*60)) * time.Minute).Add(time.Duration(g.r.IntN(60)) * time.Second)
+	if g.chance(0.25) {
+		// The last three hours before corpusNow, where the rules'
+		// ago(1h) and ago(2h) look.
+		at = corpusNow.Add(-time.Duration(1+g.r.IntN(3*3600)) * time.Second)
+	}
 	add("eventVersion", jstr("1.09"))
 	add("userIdentity", g.identity(p))
 	add("eventTime", jstr(at.Format(time.RFC3339)))
@@ -253,6 +297,9 @@ func (g *corpusGen) object(depth int) string {
 func (g *corpusGen) full(depth int) string {
 	var o object
 	for _, k := range g.keys {
+		if g.emptied[k] && g.chance(0.5) {
+			continue
+		}
 		var v string
 		switch {
 		case len(g.compared[k]) > 0 || depth >= 3:

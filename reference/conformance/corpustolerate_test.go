@@ -37,6 +37,10 @@ import (
 var (
 	notInTable = regexp.MustCompile(`/\* \S+ is not in the Athena table \*/ AS "([^"]+)"`)
 	nativeOut  = regexp.MustCompile(`json_format\(CAST\("[^"]+" AS JSON\)\) AS "([^"]+)"`)
+	// renamed is a column passed on under another name (a join's right
+	// column with a suffix, project-rename): a column the table lacks
+	// stays empty under its new name.
+	renamed = regexp.MustCompile(`(?:COALESCE\()?(?:\b[lr]\.)?"([^"]+)"(?:, '')?\)? AS "([^"]+)"`)
 	// dynamicOut is how the Athena SQL outputs a dynamic column: as
 	// varchar, a JSON string as its content, anything else as its JSON
 	// text (convert/athena's known differences: "a dynamic output column
@@ -88,6 +92,14 @@ func tolerate(job *Job, t alerts.Table) alerts.Table {
 		for _, re := range []*regexp.Regexp{notInTable, nativeOut} {
 			for _, m := range re.FindAllStringSubmatch(job.Text, -1) {
 				drop[m[1]] = true
+			}
+		}
+		for again := true; again; {
+			again = false
+			for _, m := range renamed.FindAllStringSubmatch(job.Text, -1) {
+				if drop[m[1]] && !drop[m[2]] {
+					drop[m[2]], again = true, true
+				}
 			}
 		}
 		for _, m := range dynamicOut.FindAllStringSubmatch(job.Text, -1) {

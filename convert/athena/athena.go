@@ -65,8 +65,10 @@
 // one spelling. eventTime keeps milliseconds (from_iso8601_timestamp is
 // timestamp(3)), KQL 100-nanosecond ticks. mv-expand's with_itemindex
 // numbers a bag's properties in the sorted order json_parse gives them,
-// KQL in the order written. mv-expand kind=array and to typeof(datetime)
-// or typeof(timespan) are refused.
+// KQL in the order written. make_set and make_list hold their elements
+// in the order array_agg gives them, which Kusto leaves undefined (the KQL
+// interpreter keeps the order of first appearance). mv-expand kind=array
+// and to typeof(datetime) or typeof(timespan) are refused.
 package athena
 
 import (

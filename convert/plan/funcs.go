@@ -72,6 +72,7 @@ func init() {
 		"array_length":   {1, 1, lowerArrayLength},
 		"pack":           {2, 1 << 20, lowerPack},
 		"bag_pack":       {2, 1 << 20, lowerPack},
+		"pack_array":     {1, 1 << 20, lowerPackArray},
 	}
 }
 
@@ -548,4 +549,38 @@ func lowerPack(l *lowerer, x *kql.CallExpr, sc *scope) Expr {
 		seen[key] = true
 	}
 	return &Call{at: at{x.Pos()}, Fn: "bag_pack", Args: args, T: Dynamic}
+}
+
+// lowerPackArray is pack_array(v1, ...) of constants
+// (https://learn.microsoft.com/kusto/query/pack-array-function): the
+// dynamic array of the values, a constant like dynamic([...]), so that
+// "x has_any (pack_array('a', 'b'))" and in lists read its elements. A
+// value computed per row is not lowered.
+func lowerPackArray(l *lowerer, x *kql.CallExpr, sc *scope) Expr {
+	args := l.args(x, sc)
+	if args == nil {
+		return nil
+	}
+	arr := make([]any, len(args))
+	for i, a := range args {
+		c, ok := a.(*Const)
+		if !ok {
+			l.unsupported(x.Args[i].Pos(), "pack_array of a value that is not a constant")
+			return nil
+		}
+		switch v := c.Value.(type) {
+		case string, bool, float64, nil:
+			if c.T == Dynamic && v != nil {
+				l.unsupported(x.Args[i].Pos(), "pack_array of a dynamic value")
+				return nil
+			}
+			arr[i] = v
+		case int64:
+			arr[i] = float64(v) // a JSON number, as dynamic constants hold it
+		default:
+			l.unsupported(x.Args[i].Pos(), "pack_array of a %s constant", c.T)
+			return nil
+		}
+	}
+	return &Const{at: at{x.Pos()}, T: Dynamic, Value: arr}
 }

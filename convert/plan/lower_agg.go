@@ -46,8 +46,9 @@ func (l *lowerer) summarize(op *kql.SummarizeOp, sc *scope) *scope {
 	return out
 }
 
-// groupKeys lowers the by clause. An unnamed key is a column (named after
-// itself) or bin(column, size), which KQL names after the column.
+// groupKeys lowers the by clause. An unnamed key takes the name Kusto
+// derives for it (derivedName: a column, bin(TimeGenerated, 1min) and
+// bin(startofday(TimeGenerated), 1d) are TimeGenerated).
 func (l *lowerer) groupKeys(xs []kql.Expr, sc *scope) ([]Assign, bool) {
 	var keys []Assign
 	ok := true
@@ -62,14 +63,8 @@ func (l *lowerer) groupKeys(xs []kql.Expr, sc *scope) ([]Assign, bool) {
 				continue
 			}
 			name, val = k.Names[0].Name, k.X
-		case *kql.Ident:
-			name = k.Name
-		case *kql.CallExpr:
-			if (k.Fun.Name == "bin" || k.Fun.Name == "floor") && len(k.Args) == 2 {
-				if id, isID := k.Args[0].(*kql.Ident); isID {
-					name = id.Name
-				}
-			}
+		default:
+			name = derivedName(x)
 		}
 		if name == "" {
 			l.unsupported(x.Pos(), "unnamed group key expression (KQL would name it Column1)")

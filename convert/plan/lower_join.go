@@ -100,11 +100,14 @@ func (l *lowerer) expandItem(it *kql.MvExpandItem, sc *scope) (ExpandItem, bool)
 			return ExpandItem{}, false
 		}
 		name, x = n.Names[0].Name, n.X
-	case *kql.Ident:
-		name = n.Name
 	default:
-		l.unsupported(x.Pos(), "mv-expand of an unnamed expression (name it: Name = ...)")
-		return ExpandItem{}, false
+		// An unnamed expression takes the name Kusto derives for it and
+		// replaces that column (mv-expand todynamic(Resources)).
+		name = derivedName(x)
+		if name == "" {
+			l.unsupported(x.Pos(), "mv-expand of an expression Kusto names Column1 (name it: Name = ...)")
+			return ExpandItem{}, false
+		}
 	}
 	e := l.expr(x, sc)
 	if e == nil {

@@ -171,6 +171,60 @@ func originOf(e Expr) *ScanColumn {
 	return nil
 }
 
+// derivedName is the column name Kusto gives an unnamed expression where
+// it derives one (Kusto.Language's binder, which the KQL interpreter
+// follows, tools/node/kusto-check.js): a column is named after itself; a
+// conversion, bin, floor, startofday, split or abs after its first
+// argument (mv-expand todynamic(Resources) expands into Resources;
+// summarize ... by bin(startofday(TimeGenerated), 1d) makes
+// TimeGenerated); strlen(x) is strlen_x; d.a and d["a"] are d_a, d[0]
+// d_0. Anything else is "": Kusto would call it Column1.
+func derivedName(x kql.Expr) string {
+	switch x := x.(type) {
+	case *kql.Ident:
+		return x.Name
+	case *kql.ParenExpr:
+		return derivedName(x.X)
+	case *kql.CallExpr:
+		if len(x.Args) == 0 {
+			return ""
+		}
+		arg := derivedName(x.Args[0])
+		switch {
+		case firstArgNamed[x.Fun.Name]:
+			return arg
+		case x.Fun.Name == "strlen" && arg != "":
+			return "strlen_" + arg
+		}
+	case *kql.MemberExpr:
+		if base := derivedName(x.X); base != "" {
+			return base + "_" + x.Sel.Name
+		}
+	case *kql.IndexExpr:
+		base := derivedName(x.X)
+		lit, ok := x.Index.(*kql.BasicLit)
+		switch {
+		case base == "":
+		case ok && lit.Kind == kql.LitString:
+			return base + "_" + lit.Value
+		case ok && lit.Kind == kql.LitInt:
+			return base + "_" + lit.Raw
+		default:
+			return base + "_"
+		}
+	}
+	return ""
+}
+
+// firstArgNamed are the functions an unnamed call of which Kusto names
+// after its first argument (derivedName).
+var firstArgNamed = map[string]bool{
+	"tostring": true, "toint": true, "tolong": true, "toreal": true, "todouble": true,
+	"tobool": true, "toboolean": true, "todatetime": true, "totimespan": true, "toguid": true,
+	"parse_json": true, "parsejson": true, "todynamic": true, "toobject": true,
+	"split": true, "bin": true, "floor": true, "startofday": true, "abs": true,
+}
+
 // named splits "Name = X" into its parts. A bare column reference names
 // itself; any other unnamed expression would get a generated name
 // (Column1...), which the plan does not produce.

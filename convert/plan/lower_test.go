@@ -175,7 +175,7 @@ func TestUnsupported(t *testing.T) {
 			"Kusto keeps an arbitrary one, SQL has no row order to pick the same (write kind=inner, or make the left side distinct on the keys)"},
 		{"AWSCloudTrail | join kind=rightouter (AWSCloudTrail) on EventName", "1:27: unsupported join kind rightouter"},
 		{"AWSCloudTrail | join kind=inner (AWSCloudTrail) on $left.EventName != $right.EventName", "1:52: unsupported join condition $left.EventName != $right.EventName (only $left.a == $right.b)"},
-		{"AWSCloudTrail | mv-expand tostring(EventName)", "1:27: unsupported mv-expand of an unnamed expression (name it: Name = ...)"},
+		{"AWSCloudTrail | mv-expand dynamic([1, 2])", "1:27: unsupported mv-expand of an expression Kusto names Column1 (name it: Name = ...)"},
 		{"AWSCloudTrail | mv-expand x = parse_json(EventName) | top 3 by EventName", "1:55: unsupported top after mv-expand (which rows it keeps depends on an order the SQL does not keep)"},
 		{"AWSCloudTrail | join kind=inner (AWSCloudTrail) on EventName | take 3", "1:64: unsupported take after join (which rows it keeps depends on an order the SQL does not keep)"},
 		{"AWSCloudTrail | extend p = pack(EventName, 1)", "1:33: unsupported pack with a key that is not a constant string"},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,9 +24,11 @@ import (
 //   - Athena (convert/athena's known differences): a column whose
 //     CloudTrail field the Athena table does not have (managementEvent,
 //     eventCategory, tlsDetails, ...: the SQL says "is not in the Athena
-//     table"); Resources output as it is (the table's lower-case keys);
-//     object and array text, which json_parse writes with sorted keys and
-//     Java's numbers; a record whose keys the table reads ignoring case.
+//     table", also under a join's suffixed name); Resources output as it
+//     is (the table's lower-case keys); object and array text, which
+//     json_parse writes with sorted keys and Java's numbers; the order of
+//     make_set's and make_list's elements, which Kusto leaves undefined;
+//     a record whose keys the table reads ignoring case.
 //   - Logs Insights, only when the emitter gave the rule the note:
 //     bool-output (true and false shown as 1 and 0), dynamic-scalar (a
 //     JSON boolean read as text is 1 or 0, so records whose nested fields
@@ -45,6 +48,11 @@ var (
 	// varchar, a JSON string as its content, anything else as its JSON
 	// text (convert/athena's known differences: "a dynamic output column
 	// is varchar").
+	// collected is a make_set or make_list column of the Athena SQL:
+	// Kusto leaves the order of its elements undefined (the KQL
+	// interpreter keeps the order of first appearance, array_agg its
+	// own), so its elements compare in sorted order.
+	collected  = regexp.MustCompile(`array_agg\(.*? AS JSON\), json_parse\('\[\]'\)\) AS "([^"]+)"`)
 	dynamicOut = regexp.MustCompile(`COALESCE\(json_extract_scalar\("[^"]+", '\$'\), NULLIF\(json_format\("[^"]+"\), 'null'\)\) AS "([^"]+)"`)
 )
 
@@ -85,7 +93,7 @@ func corpusCompare(t testing.TB, r *rule.Rule, engine string, recs [][]byte, now
 // tolerate rewrites a table, KQL's or the engine's, so that the engine's
 // documented differences compare equal.
 func tolerate(job *Job, t alerts.Table) alerts.Table {
-	drop, dynamic := map[string]bool{}, map[string]bool{}
+	drop, dynamic, unordered := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	canonJSON, boolNum := false, false
 	switch job.Engine {
 	case Athena:
@@ -104,6 +112,9 @@ func tolerate(job *Job, t alerts.Table) alerts.Table {
 		}
 		for _, m := range dynamicOut.FindAllStringSubmatch(job.Text, -1) {
 			dynamic[m[1]] = true
+		}
+		for _, m := range collected.FindAllStringSubmatch(job.Text, -1) {
+			unordered[m[1]] = true
 		}
 		canonJSON = true
 	case CloudWatch:
@@ -131,7 +142,11 @@ func tolerate(job *Job, t alerts.Table) alerts.Table {
 			if dynamic[out.Columns[i]] {
 				v = dynamicText(v)
 			}
-			row[i] = tolerateValue(v, canonJSON, boolNum)
+			v = tolerateValue(v, canonJSON, boolNum)
+			if unordered[out.Columns[i]] {
+				v = sortedArray(v)
+			}
+			row[i] = v
 		}
 	}
 	return out
@@ -291,4 +306,20 @@ func hasScalarType(v gjson.Result) bool {
 		return found
 	}
 	return false
+}
+
+// sortedArray is a JSON array's text with its elements sorted by their
+// JSON text; anything else is returned as it is.
+func sortedArray(v any) any {
+	s, ok := v.(string)
+	var arr []json.RawMessage
+	if !ok || json.Unmarshal([]byte(s), &arr) != nil {
+		return v
+	}
+	items := make([]string, len(arr))
+	for i, a := range arr {
+		items[i] = string(a)
+	}
+	sort.Strings(items)
+	return "[" + strings.Join(items, ",") + "]"
 }

@@ -67,7 +67,10 @@
 // numbers a bag's properties in the sorted order json_parse gives them,
 // KQL in the order written. make_set and make_list hold their elements
 // in the order array_agg gives them, which Kusto leaves undefined (the KQL
-// interpreter keeps the order of first appearance). mv-expand kind=array
+// interpreter keeps the order of first appearance). arg_min and arg_max
+// break ties by the returned values (plan.Pick), a dynamic value by its
+// json_format text and Resources by the table's lower-case keys, so a tie
+// only such text breaks may go to another row. mv-expand kind=array
 // and to typeof(datetime) or typeof(timespan) are refused.
 package athena
 
@@ -443,16 +446,11 @@ func (e *emitter) orderBy(keys []plan.SortKey) string {
 // (the plan's strings are COALESCE'd at the source), so SQL's groups are
 // KQL's: "" is an ordinary key.
 func (e *emitter) aggregate(st *plan.Aggregate, from string) {
-	var items, groups []string
-	for _, k := range st.Keys {
-		v := e.value(k.X)
-		groups = append(groups, v)
-		if c, ok := k.X.(*plan.ColRef); ok && c.Name == k.Name && !isNative(c) {
-			items = append(items, v)
-		} else {
-			items = append(items, v+" AS "+e.ident(k.Name))
-		}
+	if st.Pick != nil {
+		e.pick(st, from)
+		return
 	}
+	items, groups := e.groupKeys(st.Keys)
 	for _, a := range st.Aggs {
 		items = append(items, e.agg(a)+" AS "+e.ident(a.Name))
 	}
@@ -461,6 +459,20 @@ func (e *emitter) aggregate(st *plan.Aggregate, from string) {
 	if len(groups) > 0 {
 		e.b.WriteString("  GROUP BY " + strings.Join(groups, ", ") + "\n")
 	}
+}
+
+// groupKeys returns a GROUP BY's select items and grouping expressions.
+func (e *emitter) groupKeys(keys []plan.Assign) (items, groups []string) {
+	for _, k := range keys {
+		v := e.value(k.X)
+		groups = append(groups, v)
+		if c, ok := k.X.(*plan.ColRef); ok && c.Name == k.Name && !isNative(c) {
+			items = append(items, v)
+		} else {
+			items = append(items, v+" AS "+e.ident(k.Name))
+		}
+	}
+	return items, groups
 }
 
 // final writes the outer SELECT: the output columns in KQL's order, a

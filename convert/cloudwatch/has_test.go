@@ -1,15 +1,9 @@
 package cloudwatch_test
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
-	"github.com/ruleport/ruleport/convert"
 	"github.com/ruleport/ruleport/convert/cloudwatch"
-	"github.com/ruleport/ruleport/convert/kql"
-	"github.com/ruleport/ruleport/convert/plan"
-	"github.com/ruleport/ruleport/convert/schema"
 )
 
 // hasRecords hold requestParameters.s, the text searched; eventName names
@@ -78,31 +72,5 @@ func TestHas(t *testing.T) {
 			tc.notes = append(tc.notes, cloudwatch.NoteDynamicScalar)
 		}
 		t.Run(tc.name, func(t *testing.T) { runConstruct(t, tc) })
-	}
-}
-
-// TestHasRuntimePattern: a pattern read per row has no regular expression
-// Logs Insights could build, so the target refuses it, naming has.
-func TestHasRuntimePattern(t *testing.T) {
-	const query = `AWSCloudTrail | where UserAgent has EventName`
-	q, errs := kql.Parse(query)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	p, errs := plan.Lower(q, query, schema.Lookup)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	_, _, err := cloudwatch.Emit(p, cloudwatch.Options{})
-	el, ok := err.(kql.ErrorList)
-	if !ok || len(el) != 1 {
-		t.Fatalf("Emit gives %v, want one error", err)
-	}
-	d := el.Diagnostics("r.yaml", func(kql.Pos) convert.Pos { return convert.Pos{Line: 1, Col: 1} })
-	if !errors.Is(d, convert.ErrUnsupported) || !strings.Contains(el[0].Msg, "unsupported has with a pattern that is not a constant string") {
-		t.Errorf("error %v, want an unsupported has", err)
-	}
-	if want := kql.Pos(strings.Index(query, "has")); el[0].Pos != want {
-		t.Errorf("error at %d, want %d (has)", el[0].Pos, want)
 	}
 }

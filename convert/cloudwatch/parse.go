@@ -103,6 +103,16 @@ func (e *emitter) indexOf(x *plan.Call) string {
 // aggregate writes a summarize as one stats command. Logs Insights allows
 // two stats in a query and no sort or limit before the second.
 func (e *emitter) aggregate(st *plan.Aggregate) {
+	if pk := st.Pick; pk != nil {
+		// earliest and latest return a field of the event with the least
+		// or greatest @timestamp only (CWL_QuerySyntax-operations-functions.html).
+		fn := "arg_min"
+		if pk.Max {
+			fn = "arg_max"
+		}
+		e.unsupported(pk.Pos, "aggregate %s (Logs Insights has no aggregate that returns the row with the least or greatest value of an expression)", fn)
+		return
+	}
 	if !e.countStats(st.Info().Pos) {
 		return
 	}

@@ -41,7 +41,11 @@ func TestUnsupported(t *testing.T) {
 			"parse_json", "an index from the end (-1)"},
 		{"contains with a column pattern", `AWSCloudTrail | where UserAgent contains EventName`,
 			"contains EventName", "contains with a pattern that is not a constant string"},
+		{"has with a column pattern", `AWSCloudTrail | where UserAgent has EventName`,
+			"has EventName", "has with a pattern that is not a constant string"},
 		// The plan lowers these; Logs Insights has no faithful form.
+		{"arg_min", `AWSCloudTrail | summarize f = arg_min(TimeGenerated, *) by EventName`,
+			"arg_min", "aggregate arg_min"},
 		{"mv-expand", `AWSCloudTrail | extend s = parse_json(RequestParameters).s | mv-expand s`,
 			"mv-expand", "operator mv-expand"},
 		{"legacy mvexpand", `AWSCloudTrail | extend s = parse_json(RequestParameters).s | mvexpand s`,

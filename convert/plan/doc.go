@@ -32,7 +32,9 @@
 //	            row; an existing name is replaced in place, a new one
 //	            appended; Columns says the result.
 //	*Project    project, project-away/keep/rename/reorder: exactly Items.
-//	*Aggregate  summarize and count: Keys (never pruned), then Aggs.
+//	*Aggregate  summarize and count: Keys (never pruned), then Aggs, and
+//	            at most one Pick (arg_min, arg_max: one row's values,
+//	            ties broken by the greatest returned values).
 //	*Distinct   distinct: one row per tuple of Columns.
 //	*Sort, *Top, *Take.
 //	*MvExpand   mv-expand and mvexpand: one row per element of each

@@ -90,6 +90,16 @@ func formatStep(b *strings.Builder, st Step) {
 			}
 			fmt.Fprintf(b, "  agg %s = %s(%s) %s\n", a.Name, a.Func, strings.Join(args, ", "), a.Type)
 		}
+		if pk := st.Pick; pk != nil {
+			fn := "arg_min"
+			if pk.Max {
+				fn = "arg_max"
+			}
+			fmt.Fprintf(b, "  pick %s after %d aggs: %s = %s\n", fn, pk.At, pk.Target.Name, FormatExpr(pk.Target.X))
+			for _, r := range pk.Returns {
+				fmt.Fprintf(b, "    %s = %s\n", r.Name, FormatExpr(r.X))
+			}
+		}
 	case *Sort:
 		fmt.Fprintf(b, "  by %s\n", formatKeys(st.Keys))
 	case *Top:

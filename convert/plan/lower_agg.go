@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"strings"
+
 	"github.com/ruleport/ruleport/convert/kql"
 )
 
@@ -9,12 +11,31 @@ import (
 func (l *lowerer) summarize(op *kql.SummarizeOp, sc *scope) *scope {
 	keys, ok := l.groupKeys(op.Keys, sc)
 	var aggs []Agg
+	var pick *Pick
 	for _, x := range op.Aggs {
+		if call, names := argCall(x); call != nil {
+			if pick != nil {
+				l.unsupported(call.Pos(), "a second arg_min or arg_max in one summarize")
+				ok = false
+				continue
+			}
+			pick = l.pick(call, names, keys, sc)
+			if pick == nil {
+				ok = false
+				continue
+			}
+			pick.At = len(aggs)
+			continue
+		}
 		a, good := l.aggregate(x, sc)
 		ok = ok && good
 		if good {
 			aggs = append(aggs, a)
 		}
+	}
+	if pick != nil && len(op.Keys) == 0 {
+		l.unsupported(pick.Pos, "arg_min or arg_max in a summarize without by keys")
+		ok = false
 	}
 	if !ok {
 		return nil
@@ -36,14 +57,107 @@ func (l *lowerer) summarize(op *kql.SummarizeOp, sc *scope) *scope {
 	for _, k := range keys {
 		ok = add(k.Name, k.X.Type(), k.X.Pos()) && ok
 	}
-	for _, a := range aggs {
-		ok = add(a.Name, a.Type, a.Pos) && ok
+	for i := 0; i <= len(aggs); i++ {
+		if pick != nil && pick.At == i {
+			for _, r := range append([]Assign{pick.Target}, pick.Returns...) {
+				if add(r.Name, r.X.Type(), pick.Pos) {
+					out.cols[len(out.cols)-1].Origin = originOf(r.X)
+				} else {
+					ok = false
+				}
+			}
+		}
+		if i < len(aggs) {
+			ok = add(aggs[i].Name, aggs[i].Type, aggs[i].Pos) && ok
+		}
 	}
 	if !ok {
 		return nil
 	}
-	l.steps = append(l.steps, &Aggregate{StepInfo: l.infoCols(op, "summarize", out.cols), Keys: keys, Aggs: aggs})
+	l.steps = append(l.steps, &Aggregate{StepInfo: l.infoCols(op, "summarize", out.cols), Keys: keys, Aggs: aggs, Pick: pick})
 	return out
+}
+
+// argCall returns the arg_min or arg_max call of a summarize item and the
+// names it assigns ("t = arg_min(...)", "(t, a) = arg_min(...)"), or nil.
+func argCall(x kql.Expr) (*kql.CallExpr, []*kql.Ident) {
+	var names []*kql.Ident
+	if n, ok := x.(*kql.NamedExpr); ok {
+		names, x = n.Names, n.X
+	}
+	call, ok := x.(*kql.CallExpr)
+	if !ok {
+		return nil, nil
+	}
+	switch call.Fun.Name {
+	case "arg_min", "arg_max", "argmin", "argmax":
+		return call, names
+	}
+	return nil, nil
+}
+
+// pick lowers arg_min or arg_max (plan.Pick): the target, then "*" (every
+// input column but the keys and the target's column) or the listed
+// expressions, named as Kusto names them; names given by the query
+// replace the first ones in order.
+func (l *lowerer) pick(call *kql.CallExpr, names []*kql.Ident, keys []Assign, sc *scope) *Pick {
+	if len(call.Args) < 2 {
+		l.errorf(call.Pos(), kql.ErrSemantic, "%s takes the value to minimize and what to return", call.Fun.Name)
+		return nil
+	}
+	pk := &Pick{Max: strings.Contains(call.Fun.Name, "max"), Pos: call.Pos()}
+	target := l.expr(call.Args[0], sc)
+	if target == nil {
+		return nil
+	}
+	if target.Type() == Dynamic || target.Type() == Bool {
+		l.unsupported(call.Args[0].Pos(), "%s of a %s value", call.Fun.Name, target.Type())
+		return nil
+	}
+	tname := derivedName(call.Args[0])
+	pk.Target = Assign{Name: tname, X: target}
+	isKey := func(n string) bool {
+		for _, k := range keys {
+			if k.Name == n {
+				return true
+			}
+		}
+		return false
+	}
+	for _, a := range call.Args[1:] {
+		if _, star := a.(*kql.StarExpr); star {
+			for _, c := range sc.cols {
+				if c.Name == tname || isKey(c.Name) {
+					continue
+				}
+				pk.Returns = append(pk.Returns, Assign{Name: c.Name, X: &ColRef{at: at{a.Pos()}, Name: c.Name, T: c.Type, Origin: c.Origin}})
+			}
+			continue
+		}
+		e := l.expr(a, sc)
+		if e == nil {
+			return nil
+		}
+		pk.Returns = append(pk.Returns, Assign{Name: derivedName(a), X: e})
+	}
+	all := []*Assign{&pk.Target}
+	for i := range pk.Returns {
+		all = append(all, &pk.Returns[i])
+	}
+	if len(names) > len(all) {
+		l.errorf(call.Pos(), kql.ErrSemantic, "%s: %d names for %d columns", call.Fun.Name, len(names), len(all))
+		return nil
+	}
+	for i, n := range names {
+		all[i].Name = n.Name
+	}
+	for _, a := range all {
+		if a.Name == "" {
+			l.unsupported(call.Pos(), "%s of an expression Kusto names Column1 (name it: (a, b) = %s(...))", call.Fun.Name, call.Fun.Name)
+			return nil
+		}
+	}
+	return pk
 }
 
 // groupKeys lowers the by clause. An unnamed key takes the name Kusto

@@ -254,6 +254,31 @@ type Aggregate struct {
 	StepInfo
 	Keys []Assign
 	Aggs []Agg
+	// Pick is the summarize's arg_min or arg_max, or nil; its columns
+	// come after the first Pick.At aggregates.
+	Pick *Pick
+}
+
+// Pick is arg_min or arg_max (with Max)
+// (https://learn.microsoft.com/kusto/query/arg-min-aggregation-function):
+// the values of one row of the group, the row whose Target is least
+// (greatest), rows with a null Target ignored unless every row has one.
+// Where several rows tie, Kusto "finds a row" and does not say which;
+// ruleport takes the one whose Returns values are least, compared in
+// order, each ascending with null first (strings by code point, bools
+// false first, a dynamic value by its JSON text with sorted keys), so
+// that every engine picks the same row (docs/ARCHITECTURE.md, Decisions:
+// arg_min and arg_max). The output holds Target (under its name) and the
+// Returns, each Returns value also deciding ties when its column is
+// pruned. For "*" the Returns are every input column but the keys and
+// the target's own column, in input order, as Kusto.Language lays them
+// out.
+type Pick struct {
+	Max     bool
+	Target  Assign
+	Returns []Assign
+	At      int
+	Pos     kql.Pos
 }
 
 // SortKey orders rows by a column.

@@ -85,16 +85,34 @@ func pruneStep(st Step, out liveSet) liveSet {
 		st.Items = kept
 	case *Aggregate:
 		var kept []Agg
-		for _, a := range st.Aggs {
+		at := 0
+		for i, a := range st.Aggs {
 			if out[a.Name] {
 				kept = append(kept, a)
 				in.addRefs(a.Arg)
 				in.addRefs(a.Pred)
+				if st.Pick != nil && i < st.Pick.At {
+					at++
+				}
 			} else {
 				info.Pruned = append(info.Pruned, a.Name)
 			}
 		}
 		st.Aggs = kept
+		if pk := st.Pick; pk != nil {
+			// Every returned value decides ties, so all are read; only
+			// the live ones are output.
+			pk.At = at
+			in.addRefs(pk.Target.X)
+			for _, r := range pk.Returns {
+				in.addRefs(r.X)
+			}
+			for _, n := range append([]string{pk.Target.Name}, returnNames(pk)...) {
+				if !out[n] {
+					info.Pruned = append(info.Pruned, n)
+				}
+			}
+		}
 		for _, k := range st.Keys {
 			in.addRefs(k.X)
 		}
@@ -238,6 +256,12 @@ func StepExprs(st Step) []Expr {
 				out = append(out, a.Pred)
 			}
 		}
+		if st.Pick != nil {
+			out = append(out, st.Pick.Target.X)
+			for _, r := range st.Pick.Returns {
+				out = append(out, r.X)
+			}
+		}
 	case *Sort:
 		for _, k := range st.Keys {
 			out = append(out, k.Col)
@@ -271,4 +295,12 @@ func markReads(p *Plan) {
 			})
 		}
 	})
+}
+
+func returnNames(pk *Pick) []string {
+	out := make([]string, len(pk.Returns))
+	for i, r := range pk.Returns {
+		out[i] = r.Name
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package kqlengine
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/ruleport/ruleport/convert/kql"
@@ -252,9 +253,10 @@ func (s *summarizer) compileAggCall(x *kql.CallExpr) (*aggDef, string, error) {
 // target and the listed expressions, or with * every input column but the
 // by keys and the target
 // (https://learn.microsoft.com/kusto/query/arg-max-aggregation-function).
-// Ties keep the first row in input order; a group whose targets are all
-// null returns its first row, with a null target (the doc's null-handling
-// example: Banana, null Version, Yellow).
+// Ties keep the row whose returned values are greatest (argDef.less); a
+// group whose targets are all null returns such a row too, with a null
+// target (the doc's null-handling example: Banana, null Version, Yellow,
+// not Green).
 func (s *summarizer) compileArg(x *kql.CallExpr, names []*kql.Ident, cols []Column) error {
 	def := &argDef{sign: 1}
 	if strings.Contains(x.Fun.Name, "min") {
@@ -426,16 +428,61 @@ func (s *summarizer) add(g *group, row []any) {
 			continue
 		}
 		v := it.arg.target.eval(row)
-		if g.rows[i] == nil {
-			g.rows[i] = row // the first row stands in while every target is null
-		}
 		if isNullish(v) {
+			// The least row stands in while every target is null.
+			if g.best[i] == nil && (g.rows[i] == nil || it.arg.less(row, g.rows[i])) {
+				g.rows[i] = row
+			}
 			continue
 		}
-		if g.best[i] == nil || compareNonNull(v, g.best[i])*it.arg.sign > 0 {
+		c := 1
+		if g.best[i] != nil {
+			c = compareNonNull(v, g.best[i]) * it.arg.sign
+		}
+		if c > 0 || c == 0 && it.arg.less(row, g.rows[i]) {
 			g.best[i], g.rows[i] = v, row
 		}
 	}
+}
+
+// less reports whether row a is preferred to row b among rows that tie
+// on the target of arg_min or arg_max (docs/ARCHITECTURE.md, Decisions:
+// arg_min and arg_max). Kusto "finds a row in the group that minimizes"
+// the target and says no more (arg-min-aggregation-function page);
+// ruleport takes the row whose returned values are greatest, compared in
+// order, a null below any value: strings by code point (Go's byte order
+// of UTF-8), numbers by value, false before true, times by instant, a
+// dynamic value by its JSON text with sorted keys, as the Athena SQL
+// orders them (json_format of a parsed value). That is the row the pages'
+// one example with candidates shows (Banana's Yellow, not Green, where
+// every Version is null), and every engine picks it whatever order the
+// rows come in.
+func (d *argDef) less(a, b []any) bool {
+	for _, r := range d.returns {
+		x, y := r.eval(a), r.eval(b)
+		if c := tieOrder(x, y); c != 0 {
+			return c > 0
+		}
+	}
+	return false
+}
+
+// tieOrder orders two values of one column for less, a null first.
+func tieOrder(x, y any) int {
+	switch {
+	case x == nil && y == nil:
+		return 0
+	case x == nil:
+		return -1
+	case y == nil:
+		return 1
+	}
+	_, xs := x.(string)
+	_, ys := y.(string)
+	if kindOf(x) == "dynamic" || kindOf(y) == "dynamic" || xs != ys {
+		return strings.Compare(sortedJSON(x), sortedJSON(y))
+	}
+	return compareNonNull(x, y)
 }
 
 // result builds the output row of a group.
@@ -477,4 +524,44 @@ func (s *summarizer) emptyRow() []any {
 		}
 	}
 	return row
+}
+
+// sortedJSON is v's JSON text with every property bag's keys sorted, the
+// text tieOrder compares dynamic values by.
+func sortedJSON(v any) string {
+	var b strings.Builder
+	writeSortedJSON(&b, v)
+	return b.String()
+}
+
+func writeSortedJSON(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeSortedJSON(b, e)
+		}
+		b.WriteByte(']')
+	case *Bag:
+		idx := make([]int, len(x.keys))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(i, j int) bool { return x.keys[idx[i]] < x.keys[idx[j]] })
+		b.WriteByte('{')
+		for n, i := range idx {
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			writeJSONString(b, x.keys[i])
+			b.WriteByte(':')
+			writeSortedJSON(b, x.vals[i])
+		}
+		b.WriteByte('}')
+	default:
+		writeJSON(b, v)
+	}
 }

@@ -62,8 +62,12 @@ func TestCorpus(t *testing.T) {
 	for _, cr := range ok {
 		t.Logf("converted: %s", cr.File)
 	}
-	if converted == 0 {
-		t.Fatal("no corpus rule converted")
+	if converted < 58 {
+		// 58 of the 71 AWSCloudTrail rules; the others name a table
+		// ruleport has no schema for, externaldata, a tuple assignment,
+		// innerunique on a left side not unique on its keys, or no
+		// queryPeriod, or their files are broken.
+		t.Errorf("%d corpus rules converted, want 58", converted)
 	}
 
 	errs, err := trinogrammar.CheckAll(context.Background(), sqls)

@@ -69,8 +69,11 @@ func TestCorpus(t *testing.T) {
 	}
 	converted := corpustest.Tally(t, "Logs Insights", "cloudwatch: ", all, func(r *corpustest.Rule) bool { return r.Rule != nil && r.Diags == nil })
 	corpustest.LogFreq(t, "notes given", noteFreq)
-	if converted == 0 {
-		t.Fatal("no corpus rule converted")
+	if converted < 25 {
+		// 25 of the 71 AWSCloudTrail rules; of the others that Athena
+		// takes, every one uses mv-expand, join, make_set, make_list or
+		// arg_min, which Logs Insights cannot express.
+		t.Errorf("%d corpus rules converted, want 25", converted)
 	}
 	for _, cr := range rules {
 		if cr.query != "" {

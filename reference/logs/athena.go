@@ -282,14 +282,34 @@ func (d *athenaDecoder) value(v gjson.Result, t AthenaType, path string) any {
 	case gjson.String:
 		return v.String()
 	case gjson.JSON:
-		var b bytes.Buffer
-		if err := json.Compact(&b, []byte(v.Raw)); err != nil {
-			return v.Raw // cannot happen: the record was validated
-		}
-		return b.String()
+		return compactJSON(v.Raw)
 	}
 	// Numbers and booleans: the token as written.
 	return v.Raw
+}
+
+// compactJSON is json.Compact of valid JSON text: the text with the
+// whitespace between tokens removed. CloudTrail writes compact JSON, so the
+// text is first scanned for whitespace outside strings, and only text that
+// has some is compacted (json.Compact changes nothing else: no escapes, no
+// number spellings).
+func compactJSON(raw string) string {
+	inString := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case inString && c == '\\':
+			i++ // the escaped character cannot end the string
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			var b bytes.Buffer
+			if err := json.Compact(&b, []byte(raw)); err != nil {
+				return raw // cannot happen: the record was validated
+			}
+			return b.String()
+		}
+	}
+	return raw
 }
 
 func athenaKindOf(v gjson.Result) string {

@@ -2,9 +2,11 @@ package athena_test
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/ruleport/ruleport/convert/athena"
@@ -50,4 +52,27 @@ func TestGrammar(t *testing.T) {
 		}
 	}
 	t.Logf("%d SQL texts pass the Trino grammar", len(sqls))
+}
+
+// TestBenchmarkCopy: the Athena engine's BenchmarkBigLog runs a copy of
+// the seed's deployed SQL (it may not import convert), which must be what
+// the emitter writes today, or the benchmark measures an old query.
+func TestBenchmarkCopy(t *testing.T) {
+	const copyPath = "../../reference/athenaengine/testdata/seed_emitted.sql"
+	want, err := os.ReadFile(copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, in := range goldenInputs(t, "emit.txtar", "yaml") {
+		if name != "SuspiciousAWSEC2ComputeResourceDeployments.yaml" {
+			continue
+		}
+		sql, _, diags := compile(name, in, athena.Options{}, true)
+		mustNotErr(t, name, diags)
+		if sql != string(want) {
+			t.Errorf("%s is not the SQL emitted for %s today; copy it again:\n%s", copyPath, name, cmp.Diff(string(want), sql))
+		}
+		return
+	}
+	t.Fatal("emit.txtar has no seed rule")
 }

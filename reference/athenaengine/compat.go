@@ -109,10 +109,11 @@ var macros = []string{
 	// jsonparse.go); invalid text is an error, NULL under TRY. DuckDB's
 	// json_extract(s, '$') validates but keeps duplicate keys, which the
 	// extractor then reads first-match. The result is the canonical text
-	// as JSON. (DuckDB's own json(x) is a macro over json_extract by name,
-	// so after the override below it would mean Trino's json_extract; Trino
-	// has no json() for SQL to call.)
-	`CREATE OR REPLACE MACRO json_parse(s) AS CAST(__trino_json_parse(CAST(s AS VARCHAR)) AS JSON)`,
+	// as JSON, typed JSON by the Go function itself (chunkudf.go's
+	// jsonWriter says why not by a cast). (DuckDB's own json(x) is a macro
+	// over json_extract by name, so after the override below it would mean
+	// Trino's json_extract; Trino has no json() for SQL to call.)
+	`CREATE OR REPLACE MACRO json_parse(s) AS __trino_json_parse(CAST(s AS VARCHAR))`,
 
 	// The operand of a rewritten cast to JSON (rewrite.go): the JSON value
 	// of x as Trino's CAST(x AS JSON) makes it, a varchar as a JSON string.

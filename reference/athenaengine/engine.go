@@ -52,6 +52,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -74,36 +75,45 @@ type Options struct {
 type Engine struct {
 	db   *sql.DB
 	conn *sql.Conn
+	// dir holds the file of rows and DuckDB's spill files (store.go).
+	dir string
 	// warnings of the current run (Warnings), warnCount all of them.
 	warnings  []string
 	warnCount int
 }
 
-// New opens an in-memory database with no extension downloads
+// New opens a database with no extension downloads
 // (autoinstall_known_extensions=false; json and icu, which the layer uses,
-// are linked into the driver) and installs the layer.
+// are linked into the driver), its file of rows and spill files in a temporary directory
+// of its own (store.go), and installs the layer. Close removes the
+// directory; so does New when it fails.
 func New(ctx context.Context, opts Options) (*Engine, error) {
+	dir, err := newTempDir()
+	if err != nil {
+		return nil, err
+	}
 	connector, err := duckdb.NewConnector("?autoinstall_known_extensions=false&autoload_known_extensions=false", nil)
 	if err != nil {
-		return nil, fmt.Errorf("athenaengine: open duckdb: %w", err)
+		return nil, errors.Join(fmt.Errorf("athenaengine: open duckdb: %w", err), os.RemoveAll(dir))
 	}
 	db := sql.OpenDB(connector)
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("athenaengine: open duckdb: %w", err)
+		return nil, errors.Join(fmt.Errorf("athenaengine: open duckdb: %w", err), db.Close(), os.RemoveAll(dir))
 	}
-	e := &Engine{db: db, conn: conn}
+	e := &Engine{db: db, conn: conn, dir: dir}
+	if err := openStore(ctx, conn, dir); err != nil {
+		return nil, errors.Join(err, e.Close())
+	}
 	if err := install(ctx, conn, opts.Now); err != nil {
-		e.Close()
-		return nil, err
+		return nil, errors.Join(err, e.Close())
 	}
 	return e, nil
 }
 
-// Close releases the database.
+// Close releases the database and removes its temporary directory.
 func (e *Engine) Close() error {
-	return errors.Join(e.conn.Close(), e.db.Close())
+	return errors.Join(e.conn.Close(), e.db.Close(), os.RemoveAll(e.dir))
 }
 
 // Run loads every record of src into cloudtrail_logs, runs the SQL text and

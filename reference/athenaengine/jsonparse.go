@@ -1,12 +1,14 @@
 package athenaengine
 
 import (
+	"cmp"
 	"errors"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Trino's json_parse, in Go. Trino reads the text with Jackson into Java
@@ -35,140 +37,170 @@ import (
 
 var errNotJSON = errors.New("Cannot convert value to JSON")
 
-// jsonNode is a parsed JSON value: an object (keys and vals), an array
-// (vals), or a scalar token with its text.
-type jsonNode struct {
-	tok  jsonTok
-	text string
-	keys []string
-	vals []*jsonNode
-}
-
 // jsonParse returns the canonical text of the JSON value s.
 func jsonParse(s string) (string, error) {
-	p := newJSONStream(s)
-	tok, err := p.next()
+	out, err := appendCanonical(nil, s)
+	return string(out), err
+}
+
+// appendCanonical appends the canonical text of the JSON value s to dst.
+func appendCanonical(dst []byte, s string) ([]byte, error) {
+	c := canonWriter{p: jsonStream{s: s}, out: dst}
+	tok, err := c.p.next()
 	if err != nil || tok == jEOF {
-		return "", errNotJSON
+		return dst, errNotJSON
 	}
-	v, err := p.tree(tok, 0)
-	if err != nil {
-		return "", errNotJSON
+	if err := c.value(tok, 0); err != nil {
+		return dst, errNotJSON
 	}
-	if tok, err := p.next(); err != nil || tok != jEOF {
-		return "", errNotJSON
+	if tok, err := c.p.next(); err != nil || tok != jEOF {
+		return dst, errNotJSON
 	}
-	var b strings.Builder
-	v.write(&b)
-	return b.String(), nil
+	return c.out, nil
 }
 
 // maxJSONDepth bounds nesting, as Jackson's StreamReadConstraints do
 // (1000 by default since Jackson 2.15).
 const maxJSONDepth = 1000
 
-// tree reads the value that starts with tok.
-func (p *jsonStream) tree(tok jsonTok, depth int) (*jsonNode, error) {
+// canonWriter writes canonical JSON as it reads the text, without
+// building a tree: a value's canonical text goes straight to out, and an
+// object whose keys are not already in order (or repeat) has its members'
+// texts, canonical already, put in order and deduplicated in place when it
+// closes. An object written with sorted keys costs nothing more.
+type canonWriter struct {
+	p   jsonStream
+	out []byte
+	// members holds the members read so far of every object still open,
+	// innermost last.
+	members []member
+	// scratch is where an object's members are put in order.
+	scratch []byte
+}
+
+// member is one object member already written to out.
+type member struct {
+	key        string
+	start, end int // `"key":value` in out, without the comma before it
+}
+
+// value writes the value that starts with tok.
+func (c *canonWriter) value(tok jsonTok, depth int) error {
 	if depth > maxJSONDepth {
-		return nil, errNotJSON
+		return errNotJSON
 	}
-	n := &jsonNode{tok: tok, text: p.text}
 	switch tok {
 	case jStartObject:
-		index := map[string]int{}
-		for {
-			t, err := p.next()
-			if err != nil {
-				return nil, err
-			}
-			if t == jEndObject {
-				return n, nil
-			}
-			key := p.text // t is jField: the value's token is pending
-			vt, err := p.next()
-			if err != nil {
-				return nil, err
-			}
-			v, err := p.tree(vt, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			if i, ok := index[key]; ok {
-				n.vals[i] = v // the last of duplicate keys wins
-				continue
-			}
-			index[key] = len(n.keys)
-			n.keys, n.vals = append(n.keys, key), append(n.vals, v)
-		}
+		return c.object(depth)
 	case jStartArray:
-		for {
-			t, err := p.next()
-			if err != nil {
-				return nil, err
-			}
-			if t == jEndArray {
-				return n, nil
-			}
-			v, err := p.tree(t, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			n.vals = append(n.vals, v)
-		}
-	case jString, jNumber, jTrue, jFalse, jNull:
-		return n, nil
-	}
-	return nil, errNotJSON
-}
-
-// write writes n as compact canonical JSON.
-func (n *jsonNode) write(b *strings.Builder) {
-	switch n.tok {
-	case jStartObject:
-		order := make([]int, len(n.keys))
-		for i := range order {
-			order[i] = i
-		}
-		sort.Slice(order, func(i, j int) bool { return javaLess(n.keys[order[i]], n.keys[order[j]]) })
-		b.WriteByte('{')
-		for i, k := range order {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(quoteJSON(n.keys[k]))
-			b.WriteByte(':')
-			n.vals[k].write(b)
-		}
-		b.WriteByte('}')
-	case jStartArray:
-		b.WriteByte('[')
-		for i, v := range n.vals {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			v.write(b)
-		}
-		b.WriteByte(']')
+		return c.array(depth)
 	case jString:
-		b.WriteString(quoteJSON(n.text))
+		c.out = appendQuoted(c.out, c.p.text)
 	case jNumber:
-		b.WriteString(javaNumber(n.text))
+		c.out = append(c.out, javaNumber(c.p.text)...)
+	case jTrue, jFalse, jNull:
+		c.out = append(c.out, c.p.text...)
 	default:
-		b.WriteString(n.text)
+		return errNotJSON
 	}
+	return nil
 }
 
-// javaLess orders strings as Java's String.compareTo: by UTF-16 code
-// units, which differs from Go's byte order for characters above U+FFFF
-// against U+E000..U+FFFF.
-func javaLess(a, b string) bool {
-	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
-	for i := 0; i < len(ua) && i < len(ub); i++ {
-		if ua[i] != ub[i] {
-			return ua[i] < ub[i]
+// object writes an object whose "{" was just read.
+func (c *canonWriter) object(depth int) error {
+	open := len(c.out)
+	c.out = append(c.out, '{')
+	base := len(c.members)
+	inOrder := true
+	for {
+		t, err := c.p.next()
+		if err != nil {
+			return err
+		}
+		if t == jEndObject {
+			break
+		}
+		key := c.p.text // t is jField: the value's token is pending
+		vt, err := c.p.next()
+		if err != nil {
+			return err
+		}
+		if n := len(c.members); n > base {
+			c.out = append(c.out, ',')
+			inOrder = inOrder && javaCompare(c.members[n-1].key, key) < 0
+		}
+		start := len(c.out)
+		c.out = append(appendQuoted(c.out, key), ':')
+		if err := c.value(vt, depth+1); err != nil {
+			return err
+		}
+		c.members = append(c.members, member{key, start, len(c.out)})
+	}
+	if !inOrder {
+		c.reorder(open+1, c.members[base:])
+	}
+	c.members = c.members[:base]
+	c.out = append(c.out, '}')
+	return nil
+}
+
+// reorder rewrites out from from on as the members sorted by key, each key
+// once with its last value (the last of duplicate keys wins, as a Java
+// map's put).
+func (c *canonWriter) reorder(from int, ms []member) {
+	slices.SortStableFunc(ms, func(a, b member) int { return javaCompare(a.key, b.key) })
+	c.scratch = c.scratch[:0]
+	for i, m := range ms {
+		if i+1 < len(ms) && ms[i+1].key == m.key {
+			continue // a later value of the same key follows
+		}
+		if len(c.scratch) > 0 {
+			c.scratch = append(c.scratch, ',')
+		}
+		c.scratch = append(c.scratch, c.out[m.start:m.end]...)
+	}
+	c.out = append(c.out[:from], c.scratch...)
+}
+
+// array writes an array whose "[" was just read.
+func (c *canonWriter) array(depth int) error {
+	c.out = append(c.out, '[')
+	for i := 0; ; i++ {
+		t, err := c.p.next()
+		if err != nil {
+			return err
+		}
+		if t == jEndArray {
+			break
+		}
+		if i > 0 {
+			c.out = append(c.out, ',')
+		}
+		if err := c.value(t, depth+1); err != nil {
+			return err
 		}
 	}
-	return len(ua) < len(ub)
+	c.out = append(c.out, ']')
+	return nil
+}
+
+// javaCompare orders strings as Java's String.compareTo: by UTF-16 code
+// units. That is byte order except where the first difference is between
+// a character above U+FFFF and one in U+E000..U+FFFF, so only a first
+// difference at a non-ASCII byte takes the slow way.
+func javaCompare(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	if i == n {
+		return cmp.Compare(len(a), len(b))
+	}
+	if a[i] < utf8.RuneSelf && b[i] < utf8.RuneSelf {
+		return cmp.Compare(a[i], b[i])
+	}
+	return slices.Compare(utf16.Encode([]rune(a)), utf16.Encode([]rune(b)))
 }
 
 // javaNumber is the text Jackson writes for a JSON number it read into a

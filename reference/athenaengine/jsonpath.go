@@ -135,11 +135,11 @@ func extractJSON(doc string, path jsonPath) (string, bool) {
 	if tok, err = walk(p, tok, path); err != nil {
 		return "", false
 	}
-	var b strings.Builder
-	if err := p.copyValue(tok, &b); err != nil {
+	out, err := p.copyValue(tok, nil)
+	if err != nil {
 		return "", false
 	}
-	return b.String(), true
+	return string(out), true
 }
 
 // walk follows path from the value whose first token is tok and returns the

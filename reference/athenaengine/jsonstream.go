@@ -19,10 +19,10 @@ import (
 type jsonStream struct {
 	s       string
 	pos     int
-	stack   []byte // '{' or '[' per open container
-	comma   bool   // a value was read in the current container
-	pending *jsonTok
-	text    string // decoded string, field name, or number/literal text
+	stack   []byte  // '{' or '[' per open container
+	comma   bool    // a value was read in the current container
+	pending jsonTok // the value token read with a field name; jEOF: none
+	text    string  // decoded string, field name, or number/literal text
 	ptext   string
 }
 
@@ -48,9 +48,9 @@ func newJSONStream(s string) *jsonStream { return &jsonStream{s: s} }
 
 // next returns the next token; p.text holds its text.
 func (p *jsonStream) next() (jsonTok, error) {
-	if p.pending != nil {
-		tok := *p.pending
-		p.pending, p.text = nil, p.ptext
+	if p.pending != jEOF {
+		tok := p.pending
+		p.pending, p.text = jEOF, p.ptext
 		return tok, nil
 	}
 	if !p.skipSpace() {
@@ -101,7 +101,7 @@ func (p *jsonStream) field() (jsonTok, error) {
 	if err != nil {
 		return 0, err
 	}
-	p.pending, p.ptext, p.text = &tok, p.text, name
+	p.pending, p.ptext, p.text = tok, p.text, name
 	return jField, nil
 }
 
@@ -111,7 +111,7 @@ func (p *jsonStream) value() (jsonTok, error) {
 	case c == '{' || c == '[':
 		p.pos++
 		p.stack = append(p.stack, c)
-		p.comma, p.text = false, string(c)
+		p.comma, p.text = false, punct(c)
 		if c == '{' {
 			return jStartObject, nil
 		}
@@ -139,11 +139,24 @@ func (p *jsonStream) close(c byte) (jsonTok, error) {
 	}
 	p.pos++
 	p.stack = p.stack[:n-1]
-	p.comma, p.text = true, string(c)
+	p.comma, p.text = true, punct(c)
 	if c == '}' {
 		return jEndObject, nil
 	}
 	return jEndArray, nil
+}
+
+// punct is the text of a bracket token, without allocating it.
+func punct(c byte) string {
+	switch c {
+	case '{':
+		return "{"
+	case '}':
+		return "}"
+	case '[':
+		return "["
+	}
+	return "]"
 }
 
 // skipSpace moves past whitespace and reports whether input remains.
@@ -160,10 +173,38 @@ func (p *jsonStream) skipSpace() bool {
 	return false
 }
 
-// str reads a string token starting at the opening quote.
+// str reads a string token starting at the opening quote. A string
+// without escapes that is valid UTF-8 is its own decoding, so it comes back
+// as a substring of the input, without a copy; the rest is decoded.
 func (p *jsonStream) str() (string, error) {
+	start := p.pos + 1
+	for i := start; i < len(p.s); {
+		switch c := p.s[i]; {
+		case c == '"':
+			p.pos = i + 1
+			return p.s[start:i], nil
+		case c < 0x20 || c == '\\':
+			return p.strDecode(start, i)
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(p.s[i:])
+			if r == utf8.RuneError && size == 1 {
+				return p.strDecode(start, i)
+			}
+			i += size
+		}
+	}
+	return "", errJSON
+}
+
+// strDecode decodes the string token whose content starts at start and
+// runs as is up to i: escapes are decoded, a byte that is not UTF-8
+// becomes U+FFFD, and a control character is an error.
+func (p *jsonStream) strDecode(start, i int) (string, error) {
 	var b strings.Builder
-	for i := p.pos + 1; i < len(p.s); {
+	b.WriteString(p.s[start:i])
+	for i < len(p.s) {
 		c := p.s[i]
 		switch {
 		case c == '"':
@@ -177,6 +218,9 @@ func (p *jsonStream) str() (string, error) {
 				return "", err
 			}
 			i += n
+		case c < utf8.RuneSelf:
+			b.WriteByte(c)
+			i++
 		default:
 			r, size := utf8.DecodeRuneInString(p.s[i:])
 			b.WriteRune(r)
@@ -186,16 +230,13 @@ func (p *jsonStream) str() (string, error) {
 	return "", errJSON
 }
 
-// shortEscapes are JSON's two-character escapes.
-var shortEscapes = map[byte]rune{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
-
 // unescape decodes the escape at s[i] ("\") into b and returns its length.
 func unescape(s string, i int, b *strings.Builder) (int, error) {
 	if i+1 >= len(s) {
 		return 0, errJSON
 	}
-	if r := shortEscapes[s[i+1]]; r != 0 {
-		b.WriteRune(r)
+	if r := shortEscape(s[i+1]); r != 0 {
+		b.WriteByte(r)
 		return 2, nil
 	}
 	if s[i+1] != 'u' || i+6 > len(s) {
@@ -297,77 +338,121 @@ func (p *jsonStream) skip(tok jsonTok) error {
 	return nil
 }
 
-// copyValue writes the value that starts with tok as compact JSON.
-func (p *jsonStream) copyValue(tok jsonTok, b *strings.Builder) error {
+// copyValue appends the value that starts with tok to dst as compact JSON.
+func (p *jsonStream) copyValue(tok jsonTok, dst []byte) ([]byte, error) {
 	for depth := 0; ; {
-		if tok != jEndObject && tok != jEndArray && needsComma(b) {
-			b.WriteByte(',')
+		if tok != jEndObject && tok != jEndArray && needsComma(dst) {
+			dst = append(dst, ',')
 		}
 		switch tok {
 		case jStartObject, jStartArray:
 			depth++
-			b.WriteString(p.text)
+			dst = append(dst, p.text...)
 		case jEndObject, jEndArray:
 			depth--
-			b.WriteString(p.text)
+			dst = append(dst, p.text...)
 		case jField:
-			b.WriteString(quoteJSON(p.text) + ":")
+			dst = append(appendQuoted(dst, p.text), ':')
 		case jString:
-			b.WriteString(quoteJSON(p.text))
+			dst = appendQuoted(dst, p.text)
 		default:
-			b.WriteString(p.text)
+			dst = append(dst, p.text...)
 		}
 		if depth == 0 {
-			return nil
+			return dst, nil
 		}
 		var err error
 		if tok, err = p.next(); err != nil {
-			return err
+			return dst, err
 		}
 	}
 }
 
 // needsComma reports whether the compact text so far ends with a value.
-func needsComma(b *strings.Builder) bool {
-	s := b.String()
-	if s == "" {
+func needsComma(b []byte) bool {
+	if len(b) == 0 {
 		return false
 	}
-	last := s[len(s)-1]
+	last := b[len(b)-1]
 	return last != '{' && last != '[' && last != ':'
 }
 
-// quoteJSON writes s as a JSON string the way Jackson's generator does:
-// quote, backslash and control characters escaped, everything else as is.
+// shortEscape decodes JSON's two-character escapes: the character that
+// follows the backslash gives the character meant, 0 when it is not one
+// of them.
+func shortEscape(c byte) byte {
+	switch c {
+	case '"', '\\', '/':
+		return c
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	}
+	return 0
+}
+
+// quoteJSON writes s as a JSON string the way Jackson's generator does;
+// see appendQuoted.
 func quoteJSON(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		default:
-			if r < 0x20 {
-				b.WriteString(`\u00`)
-				b.WriteString(strconv.FormatInt(int64(r)>>4, 16))
-				b.WriteString(strconv.FormatInt(int64(r)&15, 16))
+	return string(appendQuoted(nil, s))
+}
+
+// appendQuoted appends s to dst as a JSON string the way Jackson's
+// generator writes it: quote, backslash and control characters escaped,
+// everything else as is; a byte that is not UTF-8 is U+FFFD (as Go's
+// range over a string reads it). Runs of characters that need nothing are
+// copied whole.
+func appendQuoted(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	run := 0 // start of the run not yet copied
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || size != 1 {
+				i += size
 				continue
 			}
-			b.WriteRune(r)
+			dst = append(append(dst, s[run:i]...), "\uFFFD"...)
+			i++
+			run = i
+			continue
 		}
+		dst = appendEscape(append(dst, s[run:i]...), c)
+		i++
+		run = i
 	}
-	b.WriteByte('"')
-	return b.String()
+	dst = append(dst, s[run:]...)
+	return append(dst, '"')
+}
+
+// appendEscape appends the escape of an ASCII character that needs one.
+func appendEscape(dst []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(dst, '\\', c)
+	case '\n':
+		return append(dst, `\n`...)
+	case '\r':
+		return append(dst, `\r`...)
+	case '\t':
+		return append(dst, `\t`...)
+	case '\b':
+		return append(dst, `\b`...)
+	case '\f':
+		return append(dst, `\f`...)
+	}
+	const hex = "0123456789abcdef"
+	return append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
 }

@@ -1,16 +1,13 @@
 package athenaengine
 
-// Data in and out of DuckDB: the cloudtrail_logs table filled from a
-// logs.Source, and query results read into an alerts.Table.
+// Data in and out of DuckDB: the cloudtrail_logs table's types (load.go
+// fills it), and query results read into an alerts.Table.
 
 import (
-	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/big"
 	"strconv"
@@ -26,16 +23,7 @@ import (
 // tableName is the table the emitted SQL reads (shared/TARGETS.md §2).
 const tableName = "cloudtrail_logs"
 
-// createTable is the DuckDB DDL of logs.AthenaColumns: string is VARCHAR,
-// struct<...> STRUCT(...), array<t> t[].
-func createTable() string {
-	cols := make([]string, len(logs.AthenaColumns))
-	for i, c := range logs.AthenaColumns {
-		cols[i] = quoteIdent(c.Name) + " " + duckType(c.Type)
-	}
-	return "CREATE OR REPLACE TABLE " + tableName + " (" + strings.Join(cols, ", ") + ")"
-}
-
+// duckType is the DuckDB type of a column of logs.AthenaColumns.
 func duckType(t logs.AthenaType) string {
 	switch t.Kind {
 	case logs.AthenaStruct:
@@ -52,88 +40,6 @@ func duckType(t logs.AthenaType) string {
 
 func quoteIdent(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
-
-// load replaces cloudtrail_logs with the records of src. Records stream
-// through DuckDB's appender, which flushes a chunk (2048 rows) at a time,
-// so Go holds one chunk however long the input. (bench_test.go measured the
-// alternative, a temporary NDJSON file read by read_json with explicit
-// types; see BenchmarkLoad.)
-func (e *Engine) load(ctx context.Context, src logs.Source) error {
-	if _, err := e.conn.ExecContext(ctx, createTable()); err != nil {
-		return fmt.Errorf("athenaengine: create %s: %w", tableName, err)
-	}
-	return e.conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", tableName)
-		if err != nil {
-			return fmt.Errorf("athenaengine: appender: %w", err)
-		}
-		err = e.appendAll(ctx, app, src)
-		return errors.Join(err, app.Close())
-	})
-}
-
-func (e *Engine) appendAll(ctx context.Context, app *duckdb.Appender, src logs.Source) error {
-	vals := make([]driver.Value, len(logs.AthenaColumns))
-	for n := 0; ; n++ {
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		rec, err := src.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		row, err := logs.ToAthena(rec.Raw)
-		if err != nil {
-			return fmt.Errorf("%s: %w", recordName(rec), err)
-		}
-		for _, u := range row.Unreadable {
-			e.warn(fmt.Sprintf("%s: %s: Athena fails the query on this record (HIVE_BAD_DATA); read as NULL", recordName(rec), u))
-		}
-		for i, v := range row.Values {
-			vals[i] = v
-		}
-		if err := app.AppendRow(vals...); err != nil {
-			return fmt.Errorf("%s: athenaengine: append: %w", recordName(rec), err)
-		}
-	}
-}
-
-// maxWarnings bounds the warnings one run keeps: a log full of one bad
-// shape says so in a few lines.
-const maxWarnings = 20
-
-// warn records a warning of the current run.
-func (e *Engine) warn(w string) {
-	e.warnCount++
-	if len(e.warnings) < maxWarnings {
-		e.warnings = append(e.warnings, w)
-	}
-}
-
-// Warnings returns what the last Run read otherwise than Athena would: a
-// record whose struct or array column has another JSON shape, which Athena
-// fails the whole query on (logs.ToAthena reads it as NULL). At most 20
-// are listed, then a count of the rest.
-func (e *Engine) Warnings() []string {
-	out := append([]string(nil), e.warnings...)
-	if more := e.warnCount - len(e.warnings); more > 0 {
-		out = append(out, fmt.Sprintf("%d more records Athena would fail on", more))
-	}
-	return out
-}
-
-// recordName locates a record for an error message.
-func recordName(rec logs.Record) string {
-	if rec.Source == "" {
-		return fmt.Sprintf("record %d", rec.Index)
-	}
-	return fmt.Sprintf("%s:%d", rec.Source, rec.Index)
 }
 
 // readTable reads every row into an alerts.Table, converting DuckDB's Go

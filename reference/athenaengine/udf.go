@@ -1,12 +1,12 @@
 package athenaengine
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -47,14 +47,9 @@ func mustTypeInfo(t duckdb.Type) duckdb.TypeInfo {
 	return info
 }
 
-// goFuncs are the Go functions of the layer.
+// goFuncs are the layer's row-at-a-time Go functions: those whose result
+// is not text. The text functions are strFuncs (chunkudf.go).
 var goFuncs = []goFunc{
-	{"__trino_json_extract_scalar", []duckdb.Type{duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
-		jsonFunc(extractScalar)},
-	{"__trino_json_extract", []duckdb.Type{duckdb.TYPE_VARCHAR, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
-		jsonFunc(extractJSON)},
-	{"__trino_json_parse", []duckdb.Type{duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
-		func(args []driver.Value) (any, error) { return jsonParse(args[0].(string)) }},
 	{"__trino_from_iso8601_timestamp", []duckdb.Type{duckdb.TYPE_VARCHAR}, duckdb.TYPE_TIMESTAMP_TZ,
 		func(args []driver.Value) (any, error) {
 			t, err := parseISO8601(args[0].(string))
@@ -63,34 +58,44 @@ var goFuncs = []goFunc{
 			}
 			return t, nil
 		}},
-	{"__trino_java_replacement", []duckdb.Type{duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
-		func(args []driver.Value) (any, error) { return javaReplacement(args[0].(string)) }},
 	{"__trino_date_format", []duckdb.Type{duckdb.TYPE_TIMESTAMP_TZ, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
 		timeFormatFunc(mysqlFormat)},
 	{"__trino_format_datetime", []duckdb.Type{duckdb.TYPE_TIMESTAMP_TZ, duckdb.TYPE_VARCHAR}, duckdb.TYPE_VARCHAR,
 		timeFormatFunc(jodaFormat)},
 }
 
-// paths caches parsed JSON paths: a query passes the same constant path
-// for every row, and DuckDB may call from several threads.
-var paths sync.Map
-
-func jsonFunc(extract func(string, jsonPath) (string, bool)) func([]driver.Value) (any, error) {
-	return func(args []driver.Value) (any, error) {
-		doc, path := args[0].(string), args[1].(string)
-		p, ok := paths.Load(path)
-		if !ok {
-			parsed, err := parseJSONPath(path)
-			if err != nil {
-				return nil, err
-			}
-			p, _ = paths.LoadOrStore(path, parsed)
-		}
-		if v, ok := extract(doc, p.(jsonPath)); ok {
-			return v, nil
-		}
-		return nil, nil
+// strFuncs returns the layer's text functions, with a json_parse cache of
+// their own for one connection; jsonType is DuckDB's JSON type.
+func strFuncs(jsonType duckdb.TypeInfo) []*strFunc {
+	return []*strFunc{
+		jsonExtractFunc("__trino_json_extract_scalar", extractScalar),
+		jsonExtractFunc("__trino_json_extract", extractJSON),
+		jsonParseFunc(&parseCache{}, jsonType),
+		{name: "__trino_java_replacement", nargs: 1, fn: func(args []string, dst []byte) ([]byte, bool, error) {
+			r, err := javaReplacement(args[0])
+			return append(dst, r...), false, err
+		}},
 	}
+}
+
+// jsonTypeInfo returns DuckDB's JSON type. duckdb-go makes a TypeInfo
+// with an alias only from a type DuckDB reports, so it is read from a
+// prepared statement's result column.
+func jsonTypeInfo(conn *sql.Conn) (duckdb.TypeInfo, error) {
+	var info duckdb.TypeInfo
+	err := conn.Raw(func(dc any) error {
+		stmt, err := dc.(driver.ConnPrepareContext).PrepareContext(context.Background(), "SELECT CAST(NULL AS JSON)")
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		info, err = stmt.(*duckdb.Stmt).ColumnTypeInfo(0)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("athenaengine: JSON type: %w", err)
+	}
+	return info, nil
 }
 
 func timeFormatFunc(format func(time.Time, string) (string, error)) func([]driver.Value) (any, error) {
@@ -102,6 +107,15 @@ func timeFormatFunc(format func(time.Time, string) (string, error)) func([]drive
 // registerGoFuncs registers every Go function on conn.
 func registerGoFuncs(conn *sql.Conn) error {
 	for _, f := range goFuncs {
+		if err := duckdb.RegisterScalarUDF(conn, f.name, f); err != nil {
+			return fmt.Errorf("athenaengine: register %s: %w", f.name, err)
+		}
+	}
+	jsonType, err := jsonTypeInfo(conn)
+	if err != nil {
+		return err
+	}
+	for _, f := range strFuncs(jsonType) {
 		if err := duckdb.RegisterScalarUDF(conn, f.name, f); err != nil {
 			return fmt.Errorf("athenaengine: register %s: %w", f.name, err)
 		}

@@ -158,20 +158,7 @@ func (b *binder) extend(o *ExtendOp, in *relation, e *env) *relation {
 func (b *binder) project(o *ProjectOp, in *relation, e *env) *relation {
 	switch o.Kind {
 	case "project":
-		out := &relation{}
-		out.inherit(in)
-		for _, n := range b.bindNamed(o.Exprs, e) {
-			name := n.name
-			if name == "" {
-				name = columnN(out.has)
-			}
-			if out.has(name) {
-				b.errorf(n.pos, ErrSemantic, "column %q is already declared", name)
-				continue
-			}
-			out.cols = append(out.cols, column(name, n.typ, n.x, in))
-		}
-		return out
+		return b.newColumns(o.Exprs, in, e)
 	case "project-rename":
 		return b.projectRename(o, in)
 	}
@@ -260,9 +247,16 @@ func (b *binder) distinct(o *DistinctOp, in *relation, e *env) *relation {
 			return in
 		}
 	}
+	return b.newColumns(o.Exprs, in, e)
+}
+
+// newColumns is the relation of project and distinct: exactly the columns
+// of exprs, in order, an unnamed one taking the next free Column1, Column2,
+// ... and a name given twice an error.
+func (b *binder) newColumns(exprs []Expr, in *relation, e *env) *relation {
 	out := &relation{}
 	out.inherit(in)
-	for _, n := range b.bindNamed(o.Exprs, e) {
+	for _, n := range b.bindNamed(exprs, e) {
 		name := n.name
 		if name == "" {
 			name = columnN(out.has)

@@ -17,11 +17,11 @@ var datetimeFuncs = map[string]fnSpec{
 	"datetime_add":  {3, 3, buildDatetimeAdd},
 	"bin":           {2, 2, buildBin},
 	"floor":         {2, 2, buildBin},
-	"startofday":    {1, 2, buildStartOf("day")},
-	"startofweek":   {1, 2, buildStartOf("week")},
-	"startofmonth":  {1, 2, buildStartOf("month")},
-	"startofyear":   {1, 2, buildStartOf("year")},
-	"endofday":      {1, 2, buildEndOfDay},
+	"startofday":    {1, 2, buildPeriodEdge("day", false)},
+	"startofweek":   {1, 2, buildPeriodEdge("week", false)},
+	"startofmonth":  {1, 2, buildPeriodEdge("month", false)},
+	"startofyear":   {1, 2, buildPeriodEdge("year", false)},
+	"endofday":      {1, 2, buildPeriodEdge("day", true)},
 	"dayofweek":     {1, 1, buildDayOfWeek},
 	"abs":           {1, 1, buildAbs},
 }
@@ -249,10 +249,11 @@ func floorDivInt(a, b int64) int64 {
 	return q
 }
 
-// buildStartOf is startofday/week/month/year(dt [, offset]): the start of
-// the period holding dt, moved by offset periods. Weeks start on Sunday
-// (https://learn.microsoft.com/kusto/query/startofweek-function).
-func buildStartOf(period string) func(*compiler, *kql.CallExpr, []*expr) (*expr, error) {
+// buildPeriodEdge is startofday/week/month/year(dt [, offset]): the start
+// of the period holding dt, moved by offset periods (weeks start on Sunday:
+// https://learn.microsoft.com/kusto/query/startofweek-function); with end,
+// endofday: the last tick (100 ns) before the next period starts.
+func buildPeriodEdge(period string, end bool) func(*compiler, *kql.CallExpr, []*expr) (*expr, error) {
 	return func(c *compiler, x *kql.CallExpr, args []*expr) (*expr, error) {
 		if err := checkTypes(x, args, anyTime, anyInt); err != nil {
 			return nil, err
@@ -267,6 +268,9 @@ func buildStartOf(period string) func(*compiler, *kql.CallExpr, []*expr) (*expr,
 				if k, ok = asInt64(args[1].eval(r)); !ok {
 					return nil
 				}
+			}
+			if end {
+				return startOf(period, t, int(k)+1).Add(-100)
 			}
 			return startOf(period, t, int(k))
 		}
@@ -285,27 +289,6 @@ func startOf(period string, t time.Time, k int) time.Time {
 		return time.Date(y, m+time.Month(k), 1, 0, 0, 0, 0, time.UTC)
 	}
 	return time.Date(y+k, 1, 1, 0, 0, 0, 0, time.UTC)
-}
-
-// buildEndOfDay is endofday(dt [, offset]): the last tick of the day.
-func buildEndOfDay(c *compiler, x *kql.CallExpr, args []*expr) (*expr, error) {
-	if err := checkTypes(x, args, anyTime, anyInt); err != nil {
-		return nil, err
-	}
-	eval := func(r []any) any {
-		t, ok := args[0].eval(r).(time.Time)
-		if !ok {
-			return nil
-		}
-		var k int64
-		if len(args) == 2 {
-			if k, ok = asInt64(args[1].eval(r)); !ok {
-				return nil
-			}
-		}
-		return startOf("day", t, int(k)+1).Add(-100)
-	}
-	return c.derive(x.Pos(), TypeDatetime, eval, args...)
 }
 
 // buildDayOfWeek is dayofweek(dt): days since the preceding Sunday, as a

@@ -378,6 +378,10 @@ var moreFunctions = []scalarCase{
 	{`startofmonth(t)`, TypeDatetime, time.Date(2017, 10, 1, 0, 0, 0, 0, time.UTC)},
 	{`startofyear(t)`, TypeDatetime, time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)},
 	{`endofday(t)`, TypeDatetime, time.Date(2017, 10, 30, 23, 59, 59, 999999900, time.UTC)},
+	// The endofday page's offsets: -1 is the day before's last tick, 1 the next day's.
+	{`endofday(t, -1)`, TypeDatetime, time.Date(2017, 10, 29, 23, 59, 59, 999999900, time.UTC)},
+	{`endofday(t, 1)`, TypeDatetime, time.Date(2017, 10, 31, 23, 59, 59, 999999900, time.UTC)},
+	{`startofday(t, 1)`, TypeDatetime, time.Date(2017, 10, 31, 0, 0, 0, 0, time.UTC)},
 	{`dayofweek(t)`, TypeTimespan, 24 * time.Hour},
 	{`datetime_add('month', 2, t)`, TypeDatetime, time.Date(2017, 12, 30, 23, 59, 0, 0, time.UTC)},
 	{`datetime_add('hour', -1, t)`, TypeDatetime, time.Date(2017, 10, 30, 22, 59, 0, 0, time.UTC)},

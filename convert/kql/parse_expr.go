@@ -127,13 +127,9 @@ func (p *parser) parseIn(x Expr) Expr {
 	}
 	e.Lparen = p.tok.pos
 	p.next()
-	for p.tok.tok != tRParen && p.tok.tok != tEOF {
+	p.commaList(tRParen, func() {
 		e.List = append(e.List, p.parsePipeExpr())
-		if p.tok.tok != tComma {
-			break
-		}
-		p.next()
-	}
+	})
 	if len(e.List) == 0 {
 		p.errorExpected("expression")
 		e.List = []Expr{p.bad(p.tok.pos)}
@@ -330,13 +326,9 @@ func (p *parser) parseWordExpr() Expr {
 func (p *parser) parseCall(fun *Ident) *CallExpr {
 	c := &CallExpr{Fun: fun, Lparen: p.tok.pos}
 	p.next()
-	for p.tok.tok != tRParen && p.tok.tok != tEOF {
+	p.commaList(tRParen, func() {
 		c.Args = append(c.Args, p.parseArg())
-		if p.tok.tok != tComma {
-			break
-		}
-		p.next()
-	}
+	})
 	c.Rparen = p.expectClose(tRParen)
 	return c
 }
@@ -459,13 +451,9 @@ func (p *parser) parseDynamicValue() Expr {
 func (p *parser) parseDynamicArray() Expr {
 	d := &DynamicLit{Lbrack: p.tok.pos}
 	p.next()
-	for p.tok.tok != tRBrack && p.tok.tok != tEOF {
+	p.commaList(tRBrack, func() {
 		d.Elems = append(d.Elems, p.parseDynamicValue())
-		if p.tok.tok != tComma {
-			break
-		}
-		p.next()
-	}
+	})
 	d.Rbrack = p.expectClose(tRBrack)
 	return d
 }

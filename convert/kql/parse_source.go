@@ -49,13 +49,9 @@ func (p *parser) parseDataTable() Expr {
 	}
 	d.Lparen, d.Columns, d.Rparen = p.parseSchema()
 	d.Lbrack = p.expect(tLBrack)
-	for p.tok.tok != tRBrack && p.tok.tok != tEOF {
+	p.commaList(tRBrack, func() {
 		d.Values = append(d.Values, p.parseExpr())
-		if p.tok.tok != tComma {
-			break
-		}
-		p.next()
-	}
+	})
 	d.Rbrack = p.expectClose(tRBrack)
 	if n := len(d.Columns); n > 0 && len(d.Values)%n != 0 {
 		p.errorf(d.Lbrack, ErrSyntax, "datatable has %d values for %d columns: not a whole number of rows", len(d.Values), n)
@@ -66,13 +62,9 @@ func (p *parser) parseDataTable() Expr {
 // parseSchema reads (a:type, b:type).
 func (p *parser) parseSchema() (lparen Pos, cols []*ColumnDecl, rparen Pos) {
 	lparen = p.expect(tLParen)
-	for p.tok.tok != tRParen && p.tok.tok != tEOF {
+	p.commaList(tRParen, func() {
 		cols = append(cols, p.parseColumnDecl(true))
-		if p.tok.tok != tComma {
-			break
-		}
-		p.next()
-	}
+	})
 	if len(cols) == 0 {
 		p.errorExpected("column declaration")
 	}
@@ -91,13 +83,9 @@ func (p *parser) parseExternalData() Expr {
 	}
 	e.Lparen, e.Columns, e.Rparen = p.parseSchema()
 	e.Lbrack = p.expect(tLBrack)
-	for p.tok.tok != tRBrack && p.tok.tok != tEOF {
+	p.commaList(tRBrack, func() {
 		e.URIs = append(e.URIs, p.parseExpr())
-		if p.tok.tok != tComma {
-			break
-		}
-		p.next()
-	}
+	})
 	e.Rbrack = p.expectClose(tRBrack)
 	if !p.is("with") {
 		return e

@@ -248,13 +248,9 @@ func (p *parser) looksLikeFuncLit() bool {
 func (p *parser) parseFuncLit() *FuncLit {
 	f := &FuncLit{Lparen: p.tok.pos}
 	p.next()
-	for p.tok.tok != tRParen && p.tok.tok != tEOF {
+	p.commaList(tRParen, func() {
 		f.Params = append(f.Params, p.parseFuncParam())
-		if p.tok.tok != tComma {
-			break
-		}
-		p.next()
-	}
+	})
 	f.Rparen = p.expectClose(tRParen)
 	f.Lbrace = p.expect(tLBrace)
 	for p.tok.tok != tRBrace && p.tok.tok != tEOF {
@@ -303,14 +299,10 @@ func (p *parser) parseTableSchemaType() string {
 		return "(*)"
 	}
 	var cols []string
-	for p.tok.tok != tRParen && p.tok.tok != tEOF {
+	p.commaList(tRParen, func() {
 		c := p.parseColumnDecl(true)
 		cols = append(cols, c.Name.Name+":"+c.Type)
-		if p.tok.tok != tComma {
-			break
-		}
-		p.next()
-	}
+	})
 	p.expectClose(tRParen)
 	return "(" + strings.Join(cols, ", ") + ")"
 }
@@ -434,4 +426,17 @@ func boolLit(t tokenInfo) (*BasicLit, bool) {
 		return &BasicLit{ValuePos: t.pos, Kind: LitBool, Raw: t.lit, Value: t.lit}, true
 	}
 	return nil, false
+}
+
+// commaList reads a comma-separated list that ends at close, calling item
+// for each element; close itself is left for the caller (expectClose), as
+// is an empty list's error.
+func (p *parser) commaList(close token, item func()) {
+	for p.tok.tok != close && p.tok.tok != tEOF {
+		item()
+		if p.tok.tok != tComma {
+			return
+		}
+		p.next()
+	}
 }
